@@ -1,0 +1,146 @@
+/**
+ * CIFAR-10 loading (binary layout) and the course's train/val/test preparation.
+ *
+ * Binary layout: each of data_batch_1..5.bin and test_batch.bin holds 10,000 records of 3,073 bytes:
+ * one label byte (0-9), then 1,024 red, 1,024 green and 1,024 blue bytes (32x32, row-major).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { tf, Tensor } from "./tf";
+
+export const CIFAR10_CLASSES = [
+  "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
+] as const;
+
+const RECORD = 3073;
+const PER_FILE = 10000;
+const TRAIN_FILES = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);
+const TEST_FILE = "test_batch.bin";
+/** Test records [0, EXACT_TEST_RECORDS) are exact in the shipped dataset; the rest are JPEG-approximated. */
+export const EXACT_TEST_RECORDS = 1000;
+
+export interface Cifar10 {
+  /** (50000, 32, 32, 3) float32 in 0..255 */
+  XTrain: Tensor;
+  /** (50000,) int32 in 0..9 */
+  yTrain: Tensor;
+  /** (10000, 32, 32, 3) float32 in 0..255 */
+  XTest: Tensor;
+  /** (10000,) int32 */
+  yTest: Tensor;
+  classes: string[];
+}
+
+/** Where the dataset lives: the argument, else $CIFAR10_DIR, else datasets/cifar-10-batches-bin. */
+export function cifar10Dir(dir?: string): string {
+  if (dir) return path.resolve(dir);
+  if (process.env.CIFAR10_DIR) return path.resolve(process.env.CIFAR10_DIR);
+  // lib/ sits in the project root (repository or student bundle).
+  return path.resolve(__dirname, "..", "datasets", "cifar-10-batches-bin");
+}
+
+function fixHint(dir: string): string {
+  return `Fix: run \`bash datasets/get_datasets.sh\` in the project root, or set CIFAR10_DIR to a folder ` +
+    `holding ${[...TRAIN_FILES, TEST_FILE].join(", ")} (each ${RECORD * PER_FILE} bytes). Looked in ${dir}.`;
+}
+
+/** Reads one batch file, checking its size and labels; fills X (HWC) and y from `offset` records on. */
+function readBatch(file: string, dir: string, X: Float32Array, y: Int32Array, offset: number, maxRecords = PER_FILE): void {
+  const full = path.join(dir, file);
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(full);
+  } catch {
+    throw new Error(`CIFAR-10 file ${full} is missing or unreadable. ${fixHint(dir)}`);
+  }
+  if (buf.length !== RECORD * PER_FILE) {
+    throw new Error(`CIFAR-10 file ${full} has ${buf.length} bytes, expected ${RECORD * PER_FILE}` +
+      ` (truncated or not the binary version). ${fixHint(dir)}`);
+  }
+  for (let r = 0; r < maxRecords; r++) {
+    const base = r * RECORD;
+    const label = buf[base];
+    if (label > 9) throw new Error(`CIFAR-10 file ${full}: record ${r} has label ${label} (must be 0-9); the file is corrupt. ${fixHint(dir)}`);
+    y[offset + r] = label;
+    const out = (offset + r) * 3072;
+    for (let p = 0; p < 1024; p++) {
+      X[out + 3 * p] = buf[base + 1 + p];
+      X[out + 3 * p + 1] = buf[base + 1025 + p];
+      X[out + 3 * p + 2] = buf[base + 2049 + p];
+    }
+  }
+}
+
+/**
+ * Loads all of CIFAR-10: X as (N, 32, 32, 3) float32 0..255 (HWC, as the course's loader), y int32.
+ * Note: in the shipped copy only test records 0-999 are exact (see EXACT_TEST_RECORDS).
+ */
+export function loadCifar10(dir?: string): Cifar10 {
+  const d = cifar10Dir(dir);
+  if (!fs.existsSync(d)) throw new Error(`CIFAR-10 folder ${d} does not exist. ${fixHint(d)}`);
+  const XTr = new Float32Array(5 * PER_FILE * 3072);
+  const yTr = new Int32Array(5 * PER_FILE);
+  TRAIN_FILES.forEach((f, i) => readBatch(f, d, XTr, yTr, i * PER_FILE));
+  const XTe = new Float32Array(PER_FILE * 3072);
+  const yTe = new Int32Array(PER_FILE);
+  readBatch(TEST_FILE, d, XTe, yTe, 0);
+  return {
+    XTrain: tf.tensor4d(XTr, [5 * PER_FILE, 32, 32, 3]),
+    yTrain: tf.tensor1d(yTr, "int32"),
+    XTest: tf.tensor4d(XTe, [PER_FILE, 32, 32, 3]),
+    yTest: tf.tensor1d(yTe, "int32"),
+    classes: [...CIFAR10_CLASSES],
+  };
+}
+
+export interface Cifar10DataOptions {
+  numTraining?: number;
+  numValidation?: number;
+  numTest?: number;
+  /** subtract the mean training image (default true) */
+  subtractMean?: boolean;
+  /** transpose to NCHW (N, 3, 32, 32) as the course does for layers (default true) */
+  channelsFirst?: boolean;
+  dir?: string;
+}
+
+export interface Cifar10Data {
+  XTrain: Tensor; yTrain: Tensor;
+  XVal: Tensor; yVal: Tensor;
+  XTest: Tensor; yTest: Tensor;
+  /** mean training image (32, 32, 3), subtracted when subtractMean */
+  meanImage: Tensor;
+  classes: string[];
+}
+
+/**
+ * The course's split: train = first numTraining training images, val = the next numValidation,
+ * test = the first numTest test images (defaults 49000 / 1000 / 1000; the first 1000 test records
+ * are the exact ones). Mean subtraction and NCHW transpose as in cs231n's get_CIFAR10_data.
+ */
+export function getCifar10Data(opts: Cifar10DataOptions = {}): Cifar10Data {
+  const { numTraining = 49000, numValidation = 1000, numTest = 1000, subtractMean = true, channelsFirst = true } = opts;
+  if (numTraining + numValidation > 5 * PER_FILE) throw new Error(`numTraining + numValidation must be <= 50000 (got ${numTraining + numValidation})`);
+  if (numTest > PER_FILE) throw new Error(`numTest must be <= 10000 (got ${numTest})`);
+  const all = loadCifar10(opts.dir);
+  const out = tf.tidy(() => {
+    let XTrain = all.XTrain.slice([0], [numTraining]);
+    let XVal = all.XTrain.slice([numTraining], [numValidation]);
+    let XTest = all.XTest.slice([0], [numTest]);
+    const meanImage = XTrain.mean(0);
+    if (subtractMean) {
+      XTrain = XTrain.sub(meanImage);
+      XVal = XVal.sub(meanImage);
+      XTest = XTest.sub(meanImage);
+    }
+    const arrange = (x: Tensor) => (channelsFirst ? x.transpose([0, 3, 1, 2]) : x);
+    return {
+      XTrain: arrange(XTrain), yTrain: all.yTrain.slice([0], [numTraining]),
+      XVal: arrange(XVal), yVal: all.yTrain.slice([numTraining], [numValidation]),
+      XTest: arrange(XTest), yTest: all.yTest.slice([0], [numTest]),
+      meanImage,
+    };
+  });
+  tf.dispose([all.XTrain, all.yTrain, all.XTest, all.yTest]);
+  return { ...out, classes: all.classes };
+}

@@ -1,0 +1,8 @@
+/** cs231n-ts library: everything a notebook needs, `import { ... } from "./lib/index"`. */
+export { tf, tensorflowVersion } from "./tf";
+export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Rank, Variable } from "./tf";
+export * from "./display";
+export * from "./check";
+export * from "./vis";
+export * from "./data";
+export * from "./env";

@@ -1,0 +1,57 @@
+/**
+ * The TensorFlow.js module every part of the library uses, with the native backend selected.
+ *
+ * `import { tf, Tensor } from "./tf"`. By default this is @tensorflow/tfjs-node (native TensorFlow,
+ * `tf.getBackend() === "tensorflow"`). If the native addon is missing, importing the library fails
+ * with a message that says how to fix it. A deliberate override, `CS231N_BACKEND=cpu` (pure JS, very
+ * slow) or `CS231N_BACKEND=wasm` (needs @tensorflow/tfjs-backend-wasm), is a last resort: it prints
+ * which backend runs, and tests and benchmarks never use it.
+ */
+import type * as TF from "@tensorflow/tfjs-node";
+
+export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Rank, Variable } from "@tensorflow/tfjs-node";
+
+function loadTf(): typeof TF {
+  // TensorFlow's C++ logging goes to stderr, which tslab shows as errors: keep only warnings+.
+  if (process.env.TF_CPP_MIN_LOG_LEVEL === undefined) process.env.TF_CPP_MIN_LOG_LEVEL = "2";
+  const override = process.env.CS231N_BACKEND;
+  if (override && override !== "tensorflow") {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const tfjs = require("@tensorflow/tfjs") as typeof TF;
+    if (override === "wasm") {
+      try {
+        require("@tensorflow/tfjs-backend-wasm");
+      } catch {
+        throw new Error("cs231n-ts: CS231N_BACKEND=wasm needs `npm install @tensorflow/tfjs-backend-wasm`.");
+      }
+    } else if (override !== "cpu") {
+      throw new Error(`cs231n-ts: CS231N_BACKEND=${override} is not a backend; use tensorflow (default), cpu or wasm.`);
+    }
+    void tfjs.setBackend(override);
+    console.warn(`cs231n-ts: using the '${override}' backend (CS231N_BACKEND); it is much slower than native TensorFlow.`);
+    return tfjs;
+  }
+  let tf: typeof TF;
+  try {
+    tf = require("@tensorflow/tfjs-node") as typeof TF;
+  } catch (e) {
+    const why = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    throw new Error(
+      `cs231n-ts: the native TensorFlow backend (@tensorflow/tfjs-node) did not load: ${why}\n` +
+        "Fix: run `npm install` in the project root (it builds the addon from the tensorflow-cpu wheel),\n" +
+        "or see README.md > Troubleshooting. As a slow last resort set CS231N_BACKEND=cpu.",
+    );
+  }
+  if (tf.getBackend() !== "tensorflow") {
+    throw new Error(`cs231n-ts: expected the 'tensorflow' backend, got '${tf.getBackend()}'. Run \`npm install\` again.`);
+  }
+  return tf;
+}
+
+export const tf: typeof TF = loadTf();
+
+/** Version of the native TensorFlow library behind the backend (e.g. "2.18.0"), or the backend name. */
+export function tensorflowVersion(): string {
+  const backend = tf.backend() as unknown as { binding?: { TF_Version?: string } };
+  return backend.binding?.TF_Version ?? `(${tf.getBackend()} backend)`;
+}
