@@ -100,14 +100,14 @@ export function describeCheck(r: CheckRecord): string {
 }
 
 /**
- * Records `value` under `id` (unique per notebook, e.g. "knn/dists_two_loops"), shows it, and returns
- * the record. `opts.quiet` suppresses the readable line (the MIME bundle is still emitted).
+ * Records `value` under `id` (unique per notebook, e.g. "knn/dists_two_loops") and shows it.
+ * `opts.quiet` suppresses the readable line (the MIME bundle is still emitted). Returns nothing, so
+ * a notebook cell ending in `check(...)` prints no extra value; the record is in `checkLog()`.
  */
-export function check(id: string, value: CheckValue, opts: { quiet?: boolean } = {}): CheckRecord {
+export function check(id: string, value: CheckValue, opts: { quiet?: boolean } = {}): void {
   const rec = toCheckRecord(id, value);
   log.push(rec);
   const line = describeCheck(rec);
   const shown = displayBundle({ "text/plain": opts.quiet ? `check ${id}` : line, [CHECK_MIME]: rec });
   if (!shown && !opts.quiet) console.log(line);
-  return rec;
 }

@@ -50,6 +50,23 @@ function loadTf(): typeof TF {
 
 export const tf: typeof TF = loadTf();
 
+/** Type names under `tf.` as in plain tfjs code (`tf.Tensor2D`, `tf.Rank`, ...). */
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace tf {
+  export type Tensor<R extends TF.Rank = TF.Rank> = TF.Tensor<R>;
+  export type Tensor1D = TF.Tensor1D;
+  export type Tensor2D = TF.Tensor2D;
+  export type Tensor3D = TF.Tensor3D;
+  export type Tensor4D = TF.Tensor4D;
+  export type Tensor5D = TF.Tensor5D;
+  export type Scalar = TF.Scalar;
+  export type Variable<R extends TF.Rank = TF.Rank> = TF.Variable<R>;
+  export type Rank = TF.Rank;
+  export type DataType = TF.DataType;
+  export type TensorLike = TF.TensorLike;
+  export type NamedTensorMap = TF.NamedTensorMap;
+}
+
 /** Version of the native TensorFlow library behind the backend (e.g. "2.18.0"), or the backend name. */
 export function tensorflowVersion(): string {
   const backend = tf.backend() as unknown as { binding?: { TF_Version?: string } };

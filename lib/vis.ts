@@ -4,6 +4,7 @@
  * Every helper returns the figure (`{data, layout}`) so tests can inspect it; outside a notebook
  * nothing is displayed.
  */
+import { inspect } from "util";
 import { tf, Tensor } from "./tf";
 import { displayBundle, newDisplayId } from "./display";
 
@@ -18,8 +19,10 @@ export interface Figure {
 /** Displays a plotly figure (replacing an earlier one with the same displayId, for live charts). */
 export function showFigure(fig: Figure, displayId?: string): Figure {
   const title = (fig.layout.title as { text?: string } | string | undefined);
-  const name = typeof title === "string" ? title : title?.text ?? "figure";
-  displayBundle({ [PLOTLY_MIME]: { config: { responsive: true }, ...fig }, "text/plain": `<plotly figure: ${name}>` }, displayId);
+  const name = `<plotly figure${typeof title === "string" ? `: ${title}` : title?.text ? `: ${title.text}` : ""}>`;
+  displayBundle({ [PLOTLY_MIME]: { config: { responsive: true }, ...fig }, "text/plain": name }, displayId);
+  // A notebook cell ending in a plot call prints this short name rather than the whole figure.
+  Object.defineProperty(fig, inspect.custom, { value: () => name, enumerable: false });
   return fig;
 }
 
