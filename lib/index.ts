@@ -12,3 +12,8 @@ export * from "./optim";
 export * from "./solver";
 export * from "./features";
 export * from "./classifiers/fcNet";
+export * from "./gradientCheck";
+export * from "./classifiers/kNearestNeighbor";
+export * from "./classifiers/linearSvm";
+export * from "./classifiers/softmax";
+export * from "./classifiers/linearClassifier";
