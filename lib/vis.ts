@@ -4,7 +4,6 @@
  * Every helper returns the figure (`{data, layout}`) so tests can inspect it; outside a notebook
  * nothing is displayed.
  */
-import { inspect } from "util";
 import { tf, Tensor } from "./tf";
 import { displayBundle, newDisplayId } from "./display";
 
@@ -17,13 +16,19 @@ export interface Figure {
 }
 
 /** Displays a plotly figure (replacing an earlier one with the same displayId, for live charts). */
-export function showFigure(fig: Figure, displayId?: string): Figure {
+export function showFigure(fig: Figure, displayId?: string): void {
   const title = (fig.layout.title as { text?: string } | string | undefined);
   const name = `<plotly figure${typeof title === "string" ? `: ${title}` : title?.text ? `: ${title.text}` : ""}>`;
   displayBundle({ [PLOTLY_MIME]: { config: { responsive: true }, ...fig }, "text/plain": name }, displayId);
-  // A notebook cell ending in a plot call prints this short name rather than the whole figure.
-  Object.defineProperty(fig, inspect.custom, { value: () => name, enumerable: false });
-  return fig;
+  last = fig;
+}
+let last: Figure | undefined;
+/**
+ * The figure most recently shown (or built outside a notebook). Plot helpers return nothing, so that a
+ * notebook cell ending in a plot call prints no value; tests read the figure here.
+ */
+export function lastFigure(): Figure | undefined {
+  return last;
 }
 
 /**
@@ -103,7 +108,7 @@ export function imageDataUri(img: Tensor): string {
  * Shows images in a grid with a caption per tile: Xs (N, H, W, C) in 0..255 (or any range with
  * `rescale`), laid out `cols` per row; `labels[i]` is drawn under tile i.
  */
-export function showImageGrid(Xs: Tensor, opts: { cols: number; labels?: string[]; columnTitles?: string[]; title?: string; rescale?: boolean; scale?: number }): Figure {
+export function showImageGrid(Xs: Tensor, opts: { cols: number; labels?: string[]; columnTitles?: string[]; title?: string; rescale?: boolean; scale?: number }): void {
   const [N, H, W] = Xs.shape as number[];
   const { cols, scale = 2 } = opts;
   const rows = Math.ceil(N / cols);
@@ -123,7 +128,7 @@ export function showImageGrid(Xs: Tensor, opts: { cols: number; labels?: string[
       margin: { l: 10, r: 10, t: 50, b: 10 }, annotations,
     },
   };
-  return showFigure(fig);
+  showFigure(fig);
 }
 
 /** Like visualizeGrid but keeps the values as they are (images already in 0..255). */
@@ -137,7 +142,7 @@ function visualizeGridRaw(Xs: Tensor, cols: number, padding: number): Tensor {
 }
 
 /** Shows `perClass` random training images of every class, one column per class (course's first plot). */
-export function showSamplesPerClass(X: Tensor, y: Tensor, classes: string[], perClass = 7, seed = 0): Figure {
+export function showSamplesPerClass(X: Tensor, y: Tensor, classes: string[], perClass = 7, seed = 0): void {
   const labels = y.dataSync();
   let s = seed + 1;
   const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
@@ -150,13 +155,12 @@ export function showSamplesPerClass(X: Tensor, y: Tensor, classes: string[], per
   const order: number[] = [];
   for (let r = 0; r < perClass; r++) byClass.forEach((idx) => order.push(idx[r]));
   const picked = tf.gather(X, order);
-  const fig = showImageGrid(picked, { cols: classes.length, columnTitles: classes, title: `${perClass} samples per class` });
+  showImageGrid(picked, { cols: classes.length, columnTitles: classes, title: `${perClass} samples per class` });
   picked.dispose();
-  return fig;
 }
 
 /** Line chart of one or more series, e.g. loss history or train/val accuracy per epoch. */
-export function lineChart(series: Record<string, number[]>, opts: { title?: string; xlabel?: string; ylabel?: string; mode?: string; displayId?: string } = {}): Figure {
+export function lineChart(series: Record<string, number[]>, opts: { title?: string; xlabel?: string; ylabel?: string; mode?: string; displayId?: string } = {}): void {
   return showFigure({
     data: Object.entries(series).map(([name, ys]) => ({ type: "scatter", mode: opts.mode ?? "lines", name, x: ys.map((_, i) => i), y: ys })),
     layout: { title: { text: opts.title ?? "" }, xaxis: { title: { text: opts.xlabel ?? "" } }, yaxis: { title: { text: opts.ylabel ?? "" } } },
@@ -164,7 +168,7 @@ export function lineChart(series: Record<string, number[]>, opts: { title?: stri
 }
 
 /** Scatter of all points plus a line of means with standard-deviation error bars (e.g. k-fold CV). */
-export function errorBarChart(xs: number[], values: number[][], opts: { title?: string; xlabel?: string; ylabel?: string } = {}): Figure {
+export function errorBarChart(xs: number[], values: number[][], opts: { title?: string; xlabel?: string; ylabel?: string } = {}): void {
   const mean = values.map((v) => v.reduce((a, b) => a + b, 0) / v.length);
   const std = values.map((v, i) => Math.sqrt(v.reduce((a, b) => a + (b - mean[i]) ** 2, 0) / v.length));
   return showFigure({
@@ -177,7 +181,7 @@ export function errorBarChart(xs: number[], values: number[][], opts: { title?: 
 }
 
 /** Heat map of z[row][col], e.g. validation accuracy over learning rate x regularization, or a distance matrix. */
-export function heatmap(z: number[][], opts: { x?: (string | number)[]; y?: (string | number)[]; title?: string; xlabel?: string; ylabel?: string; colorscale?: string } = {}): Figure {
+export function heatmap(z: number[][], opts: { x?: (string | number)[]; y?: (string | number)[]; title?: string; xlabel?: string; ylabel?: string; colorscale?: string } = {}): void {
   return showFigure({
     data: [{ type: "heatmap", z, x: opts.x, y: opts.y, colorscale: opts.colorscale ?? "Viridis" }],
     layout: { title: { text: opts.title ?? "" }, xaxis: { title: { text: opts.xlabel ?? "" }, type: "category" }, yaxis: { title: { text: opts.ylabel ?? "" }, type: "category" } },
