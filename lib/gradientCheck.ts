@@ -6,7 +6,9 @@
  * error of f is about 1e-7 * |f|, which divided by 2h swamps the gradient when h is tiny. The
  * defaults below (h = 1e-3 for scalar losses, h = 1e-2 for layer outputs) are suited to float32.
  * We divide by the step that was really taken, `fl(x + h) - fl(x - h)` in float32, not by 2h, so the
- * rounding of the perturbed input itself does not add error.
+ * rounding of the perturbed input itself does not add error. When f itself computes in float64 (the
+ * naive losses, which loop over JS numbers), the truncation error of large steps dominates instead,
+ * and a small step such as h = 1e-5 (the course's) is the better choice.
  */
 import { tf, Tensor } from "./tf";
 

@@ -33,11 +33,12 @@ export function softmaxLossNaive(W: Tensor, X: Tensor, y: Tensor, reg: number): 
     for (let j = 0; j < C; j++) max = Math.max(max, scores[j]);
     let sum = 0;
     for (let j = 0; j < C; j++) {
-      scores[j] = Math.exp(scores[j] - max);
-      sum += scores[j];
+      scores[j] = scores[j] - max;
+      sum += Math.exp(scores[j]);
     }
     const yi = labels[i];
-    loss -= Math.log(scores[yi] / sum);
+    loss -= scores[yi] - Math.log(sum); // log-softmax of the shifted scores
+    for (let j = 0; j < C; j++) scores[j] = Math.exp(scores[j]);
     for (let j = 0; j < C; j++) {
       const coef = scores[j] / sum - (j === yi ? 1 : 0);
       for (let d = 0; d < D; d++) dW[d * C + j] += coef * x[i * D + d];
