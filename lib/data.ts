@@ -44,8 +44,11 @@ function fixHint(dir: string): string {
     `holding ${[...TRAIN_FILES, TEST_FILE].join(", ")} (each ${RECORD * PER_FILE} bytes). Looked in ${dir}.`;
 }
 
-/** Reads one batch file, checking its size and labels; fills X (HWC) and y from `offset` records on. */
-function readBatch(file: string, dir: string, X: Float32Array, y: Int32Array, offset: number, maxRecords = PER_FILE): void {
+/**
+ * Reads one batch file, checking its size and labels; copies its records planar (C, H, W) into X and
+ * labels into y from record `offset` on. (Typed-array `set` converts bytes to float32 natively.)
+ */
+function readBatch(file: string, dir: string, X: Float32Array, y: Int32Array, offset: number): void {
   const full = path.join(dir, file);
   let buf: Buffer;
   try {
@@ -57,18 +60,18 @@ function readBatch(file: string, dir: string, X: Float32Array, y: Int32Array, of
     throw new Error(`CIFAR-10 file ${full} has ${buf.length} bytes, expected ${RECORD * PER_FILE}` +
       ` (truncated or not the binary version). ${fixHint(dir)}`);
   }
-  for (let r = 0; r < maxRecords; r++) {
+  for (let r = 0; r < PER_FILE; r++) {
     const base = r * RECORD;
     const label = buf[base];
     if (label > 9) throw new Error(`CIFAR-10 file ${full}: record ${r} has label ${label} (must be 0-9); the file is corrupt. ${fixHint(dir)}`);
     y[offset + r] = label;
-    const out = (offset + r) * 3072;
-    for (let p = 0; p < 1024; p++) {
-      X[out + 3 * p] = buf[base + 1 + p];
-      X[out + 3 * p + 1] = buf[base + 1025 + p];
-      X[out + 3 * p + 2] = buf[base + 2049 + p];
-    }
+    X.set(buf.subarray(base + 1, base + RECORD), (offset + r) * 3072);
   }
+}
+
+/** Planar (N, 3, 32, 32) pixels to the course's (N, 32, 32, 3), transposed by TensorFlow. */
+function toNHWC(planar: Float32Array, n: number): Tensor {
+  return tf.tidy(() => tf.tensor4d(planar, [n, 3, 32, 32]).transpose([0, 2, 3, 1]));
 }
 
 /**
@@ -85,9 +88,9 @@ export function loadCifar10(dir?: string): Cifar10 {
   const yTe = new Int32Array(PER_FILE);
   readBatch(TEST_FILE, d, XTe, yTe, 0);
   return {
-    XTrain: tf.tensor4d(XTr, [5 * PER_FILE, 32, 32, 3]),
+    XTrain: toNHWC(XTr, 5 * PER_FILE),
     yTrain: tf.tensor1d(yTr, "int32"),
-    XTest: tf.tensor4d(XTe, [PER_FILE, 32, 32, 3]),
+    XTest: toNHWC(XTe, PER_FILE),
     yTest: tf.tensor1d(yTe, "int32"),
     classes: [...CIFAR10_CLASSES],
   };
