@@ -168,6 +168,16 @@ def main():
             if msg is None and not km.is_alive():
                 return "died", outputs, "".join(stderr), found
 
+    def exit_code():
+        try:
+            p = km.provisioner.process
+            rc = p.poll()
+            if rc is None:
+                return "?"
+            return ("signal %d" % -rc) if rc < 0 else str(rc)
+        except Exception:
+            return "?"
+
     killed_total = False
     try:
         start()
@@ -193,8 +203,6 @@ def main():
         if not src.strip():
             outcomes.append(rec)
             continue
-        t0 = time.time()
-        deadline = min(t0 + timeout_cell, t_start + timeout_total)
         if km is None:
             try:
                 start()
@@ -204,6 +212,8 @@ def main():
                 rec["error"] = {"name": "KernelDied", "message": "kernel could not be restarted: %s" % e}
                 outcomes.append(rec)
                 continue
+        t0 = time.time()
+        deadline = min(t0 + timeout_cell, t_start + timeout_total)
         status, outputs, stderr, found = run_cell(src, deadline)
         if status == "aborted":
             time.sleep(0.3)
@@ -224,7 +234,7 @@ def main():
             stop()
         elif status == "died":
             rec["error"] = {"name": "KernelDied", "message": "the kernel died while running this cell (exit code %s); it was restarted"
-                            % (km.provisioner.exit_code if km and getattr(km, "provisioner", None) else "?")}
+                            % exit_code()}
             if stderr.strip():
                 rec["error"]["message"] += "; stderr: " + stderr.strip()[-300:]
             stop()

@@ -1,0 +1,137 @@
+/**
+ * Comparison rules for checks (SPEC section 5). The hand-maintained rules file
+ * notebooks/<assignment>/grading.json maps check id → rule + points:
+ *
+ *   { "knn/dists_two_loops": {"rule": "rel", "tol": 1e-6, "points": 2, "partial": true},
+ *     "svm/grad_error":      {"rule": "<=", "threshold": 1e-7, "points": 1},
+ *     "knn/accuracy":        {"rule": ">=", "threshold": 0.27, "partialFrom": 0.2, "points": 3},
+ *     "knn/k_best":          {"rule": "exact", "points": 1},
+ *     "svm/loss":            {"rule": "abs", "tol": 1e-4, "points": 1} }
+ *
+ * `partial` (abs/rel/exact on arrays): credit = fraction of matching elements.
+ * `partialFrom` (>=, <=): linear credit between partialFrom and threshold.
+ * Reference values are generated (references.json), never typed in.
+ */
+export type Rule =
+  | { rule: "exact"; points: number; partial?: boolean; hidden?: boolean }
+  | { rule: "abs" | "rel"; tol: number; points: number; partial?: boolean; hidden?: boolean }
+  | { rule: "<=" | ">="; threshold: number; partialFrom?: number; points: number; hidden?: boolean };
+
+export type Scalar = number | string | boolean;
+export type Value = Scalar | Scalar[];
+export interface Reference {
+  value: Value | null;
+  shape?: number[] | null;
+  notebook: string;
+  rule: Rule;
+  points: number;
+}
+
+export interface Verdict {
+  score: number;
+  max: number;
+  passed: boolean;
+  message: string;
+}
+
+const num = (x: Scalar): number =>
+  typeof x === "number" ? x : x === "NaN" ? NaN : x === "Infinity" ? Infinity : x === "-Infinity" ? -Infinity : typeof x === "boolean" ? Number(x) : NaN;
+
+export function fmtNum(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return "0";
+  const a = Math.abs(x);
+  return a >= 1e-3 && a < 1e6 ? String(Number(x.toPrecision(6))) : x.toExponential(2);
+}
+function fmtVal(v: Value | null | undefined): string {
+  if (v === null || v === undefined) return "nothing";
+  if (Array.isArray(v)) return `[${v.slice(0, 4).map((x) => (typeof x === "number" ? fmtNum(x) : JSON.stringify(x))).join(", ")}${v.length > 4 ? `, … (${v.length} values)` : ""}]`;
+  return typeof v === "number" ? fmtNum(v) : JSON.stringify(v);
+}
+const shapeStr = (s: number[] | null | undefined): string => (s ? `(${s.join(", ")})` : "scalar");
+
+function elemOk(rule: Rule, got: Scalar, want: Scalar): boolean {
+  if (rule.rule === "exact") return typeof got === typeof want ? got === want : num(got) === num(want);
+  const g = num(got);
+  const w = num(want);
+  if (Number.isNaN(w)) return Number.isNaN(g);
+  if (!Number.isFinite(w)) return g === w;
+  if (!Number.isFinite(g)) return false;
+  const d = Math.abs(g - w);
+  if (rule.rule === "abs") return d <= rule.tol;
+  if (rule.rule === "rel") return d <= rule.tol * Math.max(Math.abs(w), 1e-12) || d <= 1e-12;
+  return false;
+}
+
+/** Compares a student's check (or its absence) with the reference under the rule. */
+export function compare(
+  rule: Rule,
+  ref: { value: Value | null; shape?: number[] | null },
+  got: { value: Value; shape?: number[] | null } | undefined,
+  missingReason?: string,
+): Verdict {
+  const max = rule.points;
+  const fail = (message: string): Verdict => ({ score: 0, max, passed: false, message });
+  if (!got) return fail(missingReason ?? "no value was recorded for this check (did its cell run?)");
+  if (rule.rule === "<=" || rule.rule === ">=") {
+    if (Array.isArray(got.value)) return fail(`expected a single number, got an array of shape ${shapeStr(got.shape)}`);
+    const g = num(got.value);
+    const ok = rule.rule === "<=" ? g <= rule.threshold : g >= rule.threshold;
+    if (ok) return { score: max, max, passed: true, message: `${rule.rule === "<=" ? "≤" : "≥"} ${fmtNum(rule.threshold)}: got ${fmtNum(g)}` };
+    let score = 0;
+    if (rule.partialFrom !== undefined && Number.isFinite(g)) {
+      const f = (g - rule.partialFrom) / (rule.threshold - rule.partialFrom);
+      if (f > 0) score = Math.round(max * Math.min(1, f) * 100) / 100;
+    }
+    return { score, max, passed: false, message: `expected ${rule.rule === "<=" ? "≤" : "≥"} ${fmtNum(rule.threshold)}, got ${fmtNum(g)}` };
+  }
+  const want = ref.value;
+  if (want === null || want === undefined) return fail("no reference value (grader setup error)");
+  const wantArr = Array.isArray(want);
+  const gotArr = Array.isArray(got.value);
+  const tolText = rule.rule === "exact" ? "exactly" : `within ${rule.rule === "abs" ? "absolute" : "relative"} tolerance ${fmtNum(rule.tol)}`;
+  if (wantArr !== gotArr) return fail(`expected ${wantArr ? `an array of shape ${shapeStr(ref.shape)}` : "a single value"}, got ${gotArr ? `an array of shape ${shapeStr(got.shape)}` : "a single value"}`);
+  if (!wantArr) {
+    return elemOk(rule, got.value as Scalar, want as Scalar)
+      ? { score: max, max, passed: true, message: `matches ${fmtVal(want)} ${tolText}` }
+      : fail(`expected ${fmtVal(want)} ${tolText}, got ${fmtVal(got.value)}`);
+  }
+  const w = want as Scalar[];
+  const g = got.value as Scalar[];
+  const ws = ref.shape ?? [w.length];
+  const gs = got.shape ?? [g.length];
+  if (ws.join(",") !== gs.join(",") || w.length !== g.length) return fail(`expected shape ${shapeStr(ws)}, got shape ${shapeStr(gs)}`);
+  let bad = 0;
+  let firstBad = -1;
+  let maxErr = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (!elemOk(rule, g[i], w[i])) {
+      bad++;
+      if (firstBad < 0) firstBad = i;
+    }
+    const d = Math.abs(num(g[i]) - num(w[i]));
+    if (Number.isFinite(d)) maxErr = Math.max(maxErr, rule.rule === "rel" ? d / Math.max(Math.abs(num(w[i])), 1e-12) : d);
+  }
+  if (bad === 0) return { score: max, max, passed: true, message: `all ${w.length} values match ${tolText}` };
+  const score = rule.partial ? Math.round(max * ((w.length - bad) / w.length) * 100) / 100 : 0;
+  return {
+    score,
+    max,
+    passed: false,
+    message: `${bad} of ${w.length} values differ ${rule.rule === "exact" ? "" : `beyond ${rule.rule} tolerance ${fmtNum(rule.tol)} `}(first at flat index ${firstBad}: expected ${fmtVal(w[firstBad])}, got ${fmtVal(g[firstBad])}; max ${rule.rule} error ${fmtNum(maxErr)})`,
+  };
+}
+
+/** Validates a rules file's content; returns problems. */
+export function validateRules(rules: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const [id, r0] of Object.entries(rules)) {
+    if (id.startsWith("$")) continue;
+    const r = r0 as Record<string, unknown>;
+    if (!r || typeof r.points !== "number") problems.push(`${id}: points missing`);
+    else if (!["exact", "abs", "rel", "<=", ">="].includes(String(r.rule))) problems.push(`${id}: unknown rule ${JSON.stringify(r.rule)}`);
+    else if ((r.rule === "abs" || r.rule === "rel") && typeof r.tol !== "number") problems.push(`${id}: tol missing`);
+    else if ((r.rule === "<=" || r.rule === ">=") && typeof r.threshold !== "number") problems.push(`${id}: threshold missing`);
+  }
+  return problems;
+}
