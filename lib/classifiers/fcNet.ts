@@ -40,9 +40,10 @@ export class TwoLayerNet implements Model {
     const { inputDim = 3 * 32 * 32, hiddenDim = 100, numClasses = 10, weightScale = 1e-3, reg = 0, seed } = opts;
     this.reg = reg;
     this.params = {
-      W1: tf.randomNormal([inputDim, hiddenDim], 0, weightScale, "float32", seed),
+      // tfjs treats seed 0 as "no seed", so map seeds to positive values
+      W1: tf.randomNormal([inputDim, hiddenDim], 0, weightScale, "float32", seed === undefined ? undefined : 2 * seed + 1),
       b1: tf.zeros([hiddenDim]),
-      W2: tf.randomNormal([hiddenDim, numClasses], 0, weightScale, "float32", seed === undefined ? undefined : seed + 1),
+      W2: tf.randomNormal([hiddenDim, numClasses], 0, weightScale, "float32", seed === undefined ? undefined : 2 * seed + 2),
       b2: tf.zeros([numClasses]),
     };
   }
