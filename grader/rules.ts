@@ -85,11 +85,13 @@ export function compare(
     }
     return { score, max, passed: false, message: `expected ${rule.rule === "<=" ? "≤" : "≥"} ${fmtNum(rule.threshold)}, got ${fmtNum(g)}` };
   }
+  const tol = (rule as { tol?: number }).tol ?? 0;
+  const partial = !!(rule as { partial?: boolean }).partial;
   const want = ref.value;
   if (want === null || want === undefined) return fail("no reference value (grader setup error)");
   const wantArr = Array.isArray(want);
   const gotArr = Array.isArray(got.value);
-  const tolText = rule.rule === "exact" ? "exactly" : `within ${rule.rule === "abs" ? "absolute" : "relative"} tolerance ${fmtNum(rule.tol)}`;
+  const tolText = rule.rule === "exact" ? "exactly" : `within ${rule.rule === "abs" ? "absolute" : "relative"} tolerance ${fmtNum(tol)}`;
   if (wantArr !== gotArr) return fail(`expected ${wantArr ? `an array of shape ${shapeStr(ref.shape)}` : "a single value"}, got ${gotArr ? `an array of shape ${shapeStr(got.shape)}` : "a single value"}`);
   if (!wantArr) {
     return elemOk(rule, got.value as Scalar, want as Scalar)
@@ -113,12 +115,12 @@ export function compare(
     if (Number.isFinite(d)) maxErr = Math.max(maxErr, rule.rule === "rel" ? d / Math.max(Math.abs(num(w[i])), 1e-12) : d);
   }
   if (bad === 0) return { score: max, max, passed: true, message: `all ${w.length} values match ${tolText}` };
-  const score = rule.partial ? Math.round(max * ((w.length - bad) / w.length) * 100) / 100 : 0;
+  const score = partial ? Math.round(max * ((w.length - bad) / w.length) * 100) / 100 : 0;
   return {
     score,
     max,
     passed: false,
-    message: `${bad} of ${w.length} values differ ${rule.rule === "exact" ? "" : `beyond ${rule.rule} tolerance ${fmtNum(rule.tol)} `}(first at flat index ${firstBad}: expected ${fmtVal(w[firstBad])}, got ${fmtVal(g[firstBad])}; max ${rule.rule} error ${fmtNum(maxErr)})`,
+    message: `${bad} of ${w.length} values differ ${rule.rule === "exact" ? "" : `beyond ${rule.rule} tolerance ${fmtNum(tol)} `}(first at flat index ${firstBad}: expected ${fmtVal(w[firstBad])}, got ${fmtVal(g[firstBad])}; max ${rule.rule} error ${fmtNum(maxErr)})`,
   };
 }
 

@@ -56,6 +56,8 @@ export interface RunOptions {
   wrap?: string[];
   /** directory for the temporary result file (must be writable inside the sandbox) */
   tmpDir?: string;
+  /** path of nbrun.py to use (a copy inside the sandbox's work dir) */
+  nbrunPath?: string;
   /** environment for the helper process itself */
   helperEnv?: NodeJS.ProcessEnv;
 }
@@ -83,7 +85,7 @@ export async function runCells(
     result: resultPath,
     output_notebook: opts.outputNotebook ? path.resolve(opts.outputNotebook) : null,
   };
-  const argv = [...(opts.wrap ?? []), PYTHON, NBRUN_PY];
+  const argv = [...(opts.wrap ?? []), PYTHON, opts.nbrunPath ?? NBRUN_PY];
   const t0 = Date.now();
   // Hard stop for the helper itself: total timeout plus start-up and shutdown slack.
   const hardMs = (cfg.timeout_total + 90) * 1000;

@@ -1,0 +1,60 @@
+/** Where an assignment's sources live. `courseRoot` is the repo, or a fixture course in tests. */
+import * as fs from "fs";
+import * as path from "path";
+import { REPO_ROOT } from "./runNotebook";
+
+export interface Assignment {
+  name: string;
+  courseRoot: string;
+  libDir: string;
+  notebooksDir: string;
+  hiddenDir: string;
+  gradingFile: string;
+  referencesFile: string;
+}
+
+export function assignment(name: string, courseRoot: string = REPO_ROOT): Assignment {
+  if (!/^[A-Za-z0-9_\-]+$/.test(name)) throw new Error(`bad assignment name ${JSON.stringify(name)}`);
+  const root = path.resolve(courseRoot);
+  const notebooksDir = path.join(root, "notebooks", name);
+  if (!fs.existsSync(notebooksDir)) throw new Error(`no such assignment: ${notebooksDir}`);
+  return {
+    name,
+    courseRoot: root,
+    libDir: path.join(root, "lib"),
+    notebooksDir,
+    hiddenDir: path.join(root, "grader", "hidden", name),
+    gradingFile: path.join(notebooksDir, "grading.json"),
+    referencesFile: path.join(notebooksDir, "references.json"),
+  };
+}
+
+/** Notebook file names (e.g. "knn.ipynb") of the assignment, sorted. */
+export function notebookNames(a: Assignment): string[] {
+  return fs.readdirSync(a.notebooksDir).filter((f) => f.endsWith(".ipynb") && !f.startsWith(".")).sort();
+}
+
+/** Hidden test files: each is split into cells at lines `// %%`. */
+export function hiddenTests(a: Assignment): { name: string; cells: string[] }[] {
+  if (!fs.existsSync(a.hiddenDir)) return [];
+  return fs
+    .readdirSync(a.hiddenDir)
+    .filter((f) => f.endsWith(".ts"))
+    .sort()
+    .map((f) => ({
+      name: `hidden/${f.replace(/\.ts$/, "")}`,
+      cells: fs
+        .readFileSync(path.join(a.hiddenDir, f), "utf8")
+        .split(/^\/\/ %%.*$/m)
+        .map((c) => c.trim())
+        .filter((c) => c.length > 0),
+    }));
+}
+
+/** Writes a file atomically (temp file + rename). */
+export function writeAtomic(file: string, data: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fs.renameSync(tmp, file);
+}
