@@ -17,6 +17,19 @@ function f32(v: number): number {
   return Math.fround(v);
 }
 
+/**
+ * Runs one evaluation of a user function in its own engine scope: tensors it creates and does not
+ * return are freed, so `(w) => svmLossNaive(w, X, y, reg)[0]` (which drops dW) does not leak.
+ */
+function scoped<T>(fn: () => T): T {
+  tf.engine().startScope();
+  try {
+    return fn();
+  } finally {
+    tf.engine().endScope();
+  }
+}
+
 function toArray(x: Tensor | number | ArrayLike<number>): Float64Array {
   if (typeof x === "number") return Float64Array.of(x);
   if (x instanceof tf.Tensor) return Float64Array.from(x.dataSync() as ArrayLike<number>);
@@ -26,7 +39,8 @@ function toArray(x: Tensor | number | ArrayLike<number>): Float64Array {
 /**
  * Numerical gradient of a scalar function at x (any shape), by central differences.
  * f: takes a tensor shaped like x and returns a number (e.g. a loss). Each evaluation gets a fresh
- * tensor, which is disposed afterwards; f must not keep it.
+ * tensor, which is disposed afterwards (f must not keep it), and runs in its own scope, so tensors
+ * that f creates and drops are freed.
  * Returns a float32 tensor shaped like x. Default h = 1e-3 (float32-suited, see module doc).
  * With `verbose`, prints every index and its gradient as the course does.
  */
@@ -41,7 +55,7 @@ export function evalNumericalGradient(
   const evalAt = (buf: Float32Array): number => {
     const t = tf.tensor(buf, x.shape, "float32");
     try {
-      return f(t);
+      return scoped(() => f(t));
     } finally {
       t.dispose();
     }
@@ -65,7 +79,7 @@ export function evalNumericalGradient(
  * Numerical gradient of a tensor-valued function f at x, contracted with the upstream gradient df:
  * grad[i] = sum((f(x + h e_i) - f(x - h e_i)) * df) / (2h). x any shape, df shaped like f(x).
  * Returns a float32 tensor shaped like x. Default h = 1e-2 (float32-suited; layer outputs are O(1)).
- * Tensors returned by f are disposed; f must not keep its argument.
+ * Tensors that f creates (including its result) are disposed; f must not keep its argument.
  */
 export function evalNumericalGradientArray(
   f: (x: Tensor) => Tensor,
@@ -79,10 +93,7 @@ export function evalNumericalGradientArray(
   const evalAt = (buf: Float32Array): Float32Array => {
     const t = tf.tensor(buf, x.shape, "float32");
     try {
-      const out = f(t);
-      const data = Float32Array.from(out.dataSync() as ArrayLike<number>);
-      if (out !== t) out.dispose();
-      return data;
+      return scoped(() => Float32Array.from(f(t).dataSync() as ArrayLike<number>));
     } finally {
       t.dispose();
     }
@@ -141,7 +152,7 @@ export function gradCheckSparse(
   const evalAt = (buf: Float32Array): number => {
     const t = tf.tensor(buf, x.shape, "float32");
     try {
-      return f(t);
+      return scoped(() => f(t));
     } finally {
       t.dispose();
     }

@@ -144,7 +144,9 @@ describe("assignment 1: SVM loss", () => {
     const auto = tf.grad((w: Tensor) => svmLossTf(w, X, y, reg))(W);
     assert.ok(relErrorFloored(dv, auto) < 1e-5, `dW vs tf.grad ${relErrorFloored(dv, auto)}`);
     const f = (w: Tensor) => svmLossNaive(w, X, y, reg)[0];
+    const before = tf.memory().numTensors;
     const checks = gradCheckSparse(f, W, dn, 10, 1e-5, 7);
+    assert.equal(tf.memory().numTensors, before, "f drops dW: gradCheckSparse frees it");
     const bad = checks.filter((c) => c.relError > 1e-4);
     assert.ok(bad.length <= 1, `sparse check (a kink may be crossed once): ${JSON.stringify(bad)}`);
     tf.dispose([W, X, y, dn, dv, auto]);
