@@ -24,7 +24,6 @@ function withRaw(raw: RawFeatureFn): FeatureFn {
 
 /** HOG on raw HWC pixels (see hogFeature). */
 export function hogRaw(px: Float32Array, H: number, W: number, C: number): Float32Array {
-  // BEGIN SOLUTION
   const gray = new Float64Array(H * W);
   if (C >= 3) {
     // the course's rgb2gray weights (sic: 0.144 for blue)
@@ -70,7 +69,6 @@ export function hogRaw(px: Float32Array, H: number, W: number, C: number): Float
   }
   for (let k = 0; k < out.length; k++) out[k] = sums[k] / (cx * cy);
   return out;
-  // END SOLUTION
 }
 
 /**
@@ -94,7 +92,6 @@ export interface ColorHistogramOptions {
 /** Hue histogram on raw HWC RGB pixels (see colorHistogramHsv). */
 export function colorHistogramHsvRaw(px: Float32Array, H: number, W: number, C: number, opts: ColorHistogramOptions = {}): Float32Array {
   const { nbin = 10, xmin = 0, xmax = 255, normalized = true } = opts;
-  // BEGIN SOLUTION
   const counts = new Float64Array(nbin);
   let total = 0;
   const width = (xmax - xmin) / nbin;
@@ -122,7 +119,6 @@ export function colorHistogramHsvRaw(px: Float32Array, H: number, W: number, C: 
   const out = new Float32Array(nbin);
   for (let k = 0; k < nbin; k++) out[k] = normalized ? (total > 0 ? counts[k] / total : 0) : counts[k];
   return out;
-  // END SOLUTION
 }
 
 /**
