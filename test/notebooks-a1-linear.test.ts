@@ -52,9 +52,9 @@ describe("notebooks: assignment 1 kNN / SVM / softmax (quick mode, tslab)", func
     between(c, "svm/loss_naive", 8, 11);
     between(c, "svm/grad_check_median_rel_error", 0, 1e-6);
     between(c, "svm/grad_vs_autodiff", 0, 1e-5);
-    between(c, "svm/grad_vs_autodiff_dev", 0, 1e-4);
+    between(c, "svm/grad_vs_autodiff_dev", 0, 5e-4);
     between(c, "svm/loss_difference", 0, 1e-5);
-    between(c, "svm/grad_rel_error", 0, 1e-4);
+    between(c, "svm/grad_rel_error", 0, 5e-4);
     assert.ok(Math.abs(num(c, "svm/loss_vectorized") - num(c, "svm/loss_naive")) < 1e-4);
     assert.ok(num(c, "svm/sgd_final_loss") < 797);
     between(c, "svm/val_accuracy", 0.15, 1);
@@ -68,9 +68,9 @@ describe("notebooks: assignment 1 kNN / SVM / softmax (quick mode, tslab)", func
     assert.equal(c["softmax/loss_naive_near_log10"]?.value, true);
     between(c, "softmax/grad_check_median_rel_error", 0, 1e-6);
     between(c, "softmax/grad_vs_autodiff", 0, 1e-5);
-    between(c, "softmax/grad_vs_autodiff_dev", 0, 1e-4);
+    between(c, "softmax/grad_vs_autodiff_dev", 0, 5e-4);
     between(c, "softmax/loss_difference", 0, 1e-5);
-    between(c, "softmax/grad_rel_error", 0, 1e-4);
+    between(c, "softmax/grad_rel_error", 0, 5e-4);
     between(c, "softmax/best_val_accuracy", 0.2, 1);
     between(c, "softmax/test_accuracy", 0.15, 1);
     assert.ok(Number.isFinite(num(c, "softmax/best_final_loss")));
