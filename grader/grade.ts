@@ -216,12 +216,19 @@ export async function gradeSubmission(a: Assignment, ref: ReferencesFile, submis
     let failingCell: CheckResult["failingCell"];
     if (!got) {
       const cells = run?.cells ?? [];
-      const bad = cells.find((c) => c.index === rc.cell && c.status !== "ok") ?? cells.filter((c) => c.status !== "ok" && c.index <= rc.cell).pop() ?? cells.find((c) => c.status !== "ok");
+      // the student's cell that should have emitted it: the one naming the id, else the solution's position
+      const named = cells.find((c) => c.source.includes(`"${id}"`) || c.source.includes(`'${id}'`) || c.source.includes(`\`${id}\``));
+      const at = named ? named.index : rc.cell;
+      const own = cells.find((c) => c.index === at && c.status !== "ok");
+      const first = cells.find((c) => c.status !== "ok" && c.index <= at);
+      const bad = own ?? first ?? cells.find((c) => c.status !== "ok");
+      const firstNote =
+        own && first && first !== own ? ` (first failure in this notebook: cell ${first.codeIndex}: ${first.error?.name}: ${first.error?.message})` : "";
       if (fatal && !run) reason = `not graded: ${fatal}`;
       else if (rep?.problem && !run) reason = `not graded: ${rep.problem}`;
       else if (!run) reason = `not graded: ${rc.notebook} was not run`;
       else if (bad) {
-        reason = `no value recorded; cell ${bad.codeIndex} ${bad.status === "error" ? "failed" : bad.status === "died" ? "crashed the kernel" : bad.status === "timeout" ? "timed out" : "was " + bad.status}: ${bad.error?.name}: ${bad.error?.message}`;
+        reason = `no value recorded; cell ${bad.codeIndex} ${bad.status === "error" ? "failed" : bad.status === "died" ? "crashed the kernel" : bad.status === "timeout" ? "timed out" : "was " + bad.status}: ${bad.error?.name}: ${bad.error?.message}${firstNote}`;
         failingCell = { index: bad.index, source: bad.source, error: bad.error ?? { name: "", message: "" }, status: bad.status };
       } else reason = run.ok ? "no value was recorded for this check (was the check cell deleted or changed?)" : `not graded: ${run.error}`;
     }

@@ -51,7 +51,11 @@ export function makeSandbox(opts: { work: string; hide: string[]; memoryMB: numb
   if (cgroup) wrap.push("sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', cgroup);
   if (opts.useBwrap !== false && bwrapAvailable()) {
     wrap.push("bwrap", "--unshare-net", "--unshare-ipc", "--unshare-pid", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp");
-    for (const h of opts.hide) if (fs.existsSync(h)) wrap.push("--tmpfs", h);
+    for (const h of opts.hide) {
+      if (!fs.existsSync(h)) continue;
+      if (fs.statSync(h).isDirectory()) wrap.push("--tmpfs", h);
+      else wrap.push("--ro-bind", "/dev/null", h);
+    }
     wrap.push("--bind", opts.work, opts.work, "--chdir", opts.work);
   } else warnings.push("bubblewrap unavailable: the notebook runs WITHOUT a sandbox (network and files are reachable)");
   const read = (f: string): string | null => {
