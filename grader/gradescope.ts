@@ -47,8 +47,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 COURSE="\${CS231N_COURSE:-$HERE/course}"
 OUT="$(mktemp -d)"
 mkdir -p "$AG/results"
+GRADER="\${CS231N_GRADER_ROOT:-$COURSE}"
 cd "$COURSE"
-"$COURSE/node_modules/.bin/ts-node" --transpile-only grader/cli.ts grade "$AG/submission" --assignment ${a.name} --course "$COURSE" --out "$OUT" \${CS231N_GRADE_FLAGS:-} || true
+"$GRADER/node_modules/.bin/ts-node" --transpile-only "$GRADER/grader/cli.ts" grade "$AG/submission" --assignment ${a.name} --course "$COURSE" --out "$OUT" \${CS231N_GRADE_FLAGS:-} || true
 if [ -f "$OUT/submission/results.json" ]; then cp "$OUT/submission/results.json" "$AG/results/results.json"
 else echo '{"score": 0, "output": "The autograder failed to run; please contact the course staff.", "tests": []}' > "$AG/results/results.json"; fi
 cp "$OUT/submission/feedback.html" "$AG/results/feedback.html" 2>/dev/null || true
