@@ -4,7 +4,7 @@ import * as path from "path";
 import { REPO_ROOT } from "../../grader/runNotebook";
 
 export function fixtureCourse(tag: string): { course: string; tmp: string; cleanup: () => void } {
-  const tmp = path.join(REPO_ROOT, ".grader-test-tmp", `${tag}-${process.pid}`);
+  const tmp = path.join(REPO_ROOT, ".tmp-grader-test", `${tag}-${process.pid}`);
   fs.rmSync(tmp, { recursive: true, force: true });
   const course = path.join(tmp, "course");
   fs.cpSync(path.join(REPO_ROOT, "test", "fixtures", "course"), course, { recursive: true });
