@@ -57,18 +57,20 @@ describe("e2e: JupyterLab in Chromium runs setup_check.ipynb and renders plotly"
   });
 
   it("opens the notebook, runs all cells and shows an SVG plotly chart", async () => {
+    // A retry starts clean: stop what the failed try left running.
+    await browser?.close().catch(() => undefined);
+    if (lab?.pid) { try { process.kill(-lab.pid, "SIGTERM"); } catch { /* gone */ } }
     const port = await freePort();
     const token = "e2e" + Math.random().toString(36).slice(2);
     // A copy of the notebook, so the run's outputs never touch the committed file.
-    const nbDir = path.join(tmp, "nb");
-    fs.mkdirSync(nbDir);
+    const nbDir = fs.mkdtempSync(path.join(tmp, "nb-"));
     fs.copyFileSync(path.join(ROOT, "notebooks", "setup_check.ipynb"), path.join(nbDir, "setup_check.ipynb"));
     lab = spawn(path.join(ROOT, ".venv", "bin", "jupyter"), [
       "lab", "--no-browser", "--allow-root", `--port=${port}`, "--ip=127.0.0.1",
       `--ServerApp.token=${token}`, `--ServerApp.root_dir=${nbDir}`, "--LabApp.news_url=None",
     ], {
       cwd: ROOT, detached: true,
-      env: { ...process.env, JUPYTER_CONFIG_DIR: path.join(tmp, "cfg"), JUPYTER_RUNTIME_DIR: path.join(tmp, "rt"), JUPYTERLAB_WORKSPACES_DIR: path.join(tmp, "ws") },
+      env: { ...process.env, JUPYTER_CONFIG_DIR: path.join(nbDir, ".cfg"), JUPYTER_RUNTIME_DIR: path.join(nbDir, ".rt"), JUPYTERLAB_WORKSPACES_DIR: path.join(nbDir, ".ws") },
     });
     lab.stdout?.on("data", (d) => { labLog += d; });
     lab.stderr?.on("data", (d) => { labLog += d; });
