@@ -56,6 +56,13 @@ describe("e2e: JupyterLab in Chromium runs setup_check.ipynb and renders plotly"
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
+  afterEach(function () {
+    // A failed try (even one a retry then passes) shows its error and JupyterLab's last log lines.
+    if (this.currentTest?.state === "failed" || this.currentTest?.isFailed?.()) {
+      console.log(`      e2e try failed: ${this.currentTest?.err?.message ?? "?"}\n      JupyterLab log tail:\n${labLog.split("\n").slice(-15).join("\n")}`);
+    }
+  });
+
   it("opens the notebook, runs all cells and shows an SVG plotly chart", async () => {
     // A retry starts clean: stop what the failed try left running.
     await browser?.close().catch(() => undefined);
