@@ -139,16 +139,21 @@ export async function gradeSubmission(a: Assignment, ref: ReferencesFile, submis
     const v = Object.keys(found).length ? (py(["validate", ...Object.values(found)]) as Record<string, string | null>) : {};
     // 4. run
     const deadline = Date.now() + (opts.timeoutTotalSec ?? 3600) * 1000;
-    const hide = [
-      path.join(a.courseRoot, "notebooks"),
-      path.join(a.courseRoot, "grader"),
-      path.join(REPO_ROOT, "notebooks"),
-      path.join(REPO_ROOT, "grader"),
-      path.join(REPO_ROOT, "dist"),
-      path.resolve(opts.out),
-      ...(opts.hide ?? []),
-    ].filter((h) => !work.startsWith(h + path.sep));
+    // Hide everything of the repo and course (solution lib, references, hidden tests, git history,
+    // fixtures, other outputs) except what the kernel needs: node_modules, the venv, the native addon,
+    // datasets.
+    const keep = new Set(["node_modules", ".venv", "native", "datasets", ".cache"]);
+    const topLevel = (root: string): string[] =>
+      fs.existsSync(root) ? fs.readdirSync(root).filter((e) => !keep.has(e)).map((e) => path.join(root, e)) : [];
+    const hide = Array.from(
+      new Set([...topLevel(REPO_ROOT), ...topLevel(a.courseRoot), path.join(a.courseRoot, "notebooks"), path.join(a.courseRoot, "lib"), path.resolve(opts.out), ...(opts.hide ?? [])]),
+    ).filter((h) => !work.startsWith(h + path.sep) && !(work + path.sep).startsWith(h + path.sep));
     const env: Record<string, string> = ref.quick ? { CS231N_QUICK: "1" } : {};
+    // the course's dataset (read-only inside the sandbox; datasets/ is not hidden)
+    for (const r of [a.courseRoot, REPO_ROOT]) {
+      const d = path.join(r, "datasets", "cifar-10-batches-bin");
+      if (!env.CIFAR10_DIR && fs.existsSync(d)) env.CIFAR10_DIR = fs.realpathSync(d);
+    }
     const runOne = async (input: { notebook: string } | { cells: string[] }, label: string, outNb?: string): Promise<RunResult> => {
       const remaining = Math.max(1, (deadline - Date.now()) / 1000);
       const sb = makeSandbox({ work, hide, memoryMB: opts.memoryMB ?? 4096, useBwrap: !opts.noSandbox });

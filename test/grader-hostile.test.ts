@@ -67,12 +67,14 @@ describe("grader: hostile submissions (fixture assignment fx1, sandboxed)", func
     assert.equal(r.score, r.maxScore, JSON.stringify(r.checks.filter((c) => !c.passed)));
   });
 
-  it("snoop.zip: cannot read references, no network, forged check() values don't fool the hidden tests", () => {
+  it("snoop.zip: cannot read references or the solution lib, no network, forged check() values don't fool the hidden tests", () => {
     const r = byName.snoop;
     assert.match(check(r, "basics/affine").message, /ENOENT|no such file/);
     const basics = r.notebooks.find((n) => n.notebook === "basics.ipynb")!;
     assert.equal(basics.cells[2].status, "error");
     assert.match(basics.cells[2].error!.message, /fetch failed|ECONNREFUSED|ENETUNREACH/);
+    assert.equal(basics.cells[3].status, "error", "the solution lib must not be readable");
+    assert.match(basics.cells[3].error!.message, /ENOENT/);
     for (const id of ["hidden/affine_random", "hidden/sum_squares_random"]) {
       assert.equal(check(r, id).score, 0);
       assert.match(check(r, id).message, /TODO/);
