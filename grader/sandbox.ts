@@ -51,6 +51,10 @@ export function makeSandbox(opts: { work: string; hide: string[]; memoryMB: numb
   if (cgroup) wrap.push("sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', cgroup);
   if (opts.useBwrap !== false && bwrapAvailable()) {
     wrap.push("bwrap", "--unshare-net", "--unshare-ipc", "--unshare-pid", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp");
+    // A project checked out under /tmp (CI clones may be) must stay visible below the fresh /tmp:
+    // bind it back read-only before the hidden parts are masked.
+    const projectRoot = path.resolve(__dirname, "..");
+    if (projectRoot === "/tmp" || projectRoot.startsWith("/tmp/")) wrap.push("--ro-bind", projectRoot, projectRoot);
     for (const h of opts.hide) {
       if (!fs.existsSync(h)) continue;
       if (fs.statSync(h).isDirectory()) wrap.push("--tmpfs", h);
