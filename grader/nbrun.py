@@ -4,8 +4,10 @@ Protocol library: jupyter_client (BlockingKernelClient) rather than nbclient, be
 per-message control that nbclient hides: tslab reports errors only as text on the stderr stream
 with a bare `status: error` execute_reply (no ename/evalue), it answers cells that arrive within
 ~200 ms after an error with `status: aborted` (we wait 300 ms after an error and resend an aborted
-cell once), and on a per-cell timeout or a dead kernel we restart the kernel and keep going with
-the following cells instead of stopping the whole notebook.
+cell once). On a per-cell timeout we first interrupt (SIGINT: tslab rejects a pending await, and the
+kernel keeps its state); if the cell doesn't stop within INTERRUPT_GRACE seconds (a synchronous busy
+loop can't be interrupted in Node), or the kernel died, we restart the kernel and keep going with the
+following cells instead of stopping the whole notebook.
 
 Input: one JSON object on stdin:
   {"notebook": path | null, "cells": [source, ...] | null, "root": dir, "env": {..},
@@ -22,6 +24,7 @@ import time
 import queue
 
 CHECK_MIME = "application/vnd.cs231n.check+json"
+INTERRUPT_GRACE = 3.0  # seconds a timed-out cell gets to stop after SIGINT before the kernel is restarted
 
 
 def parse_error(stderr_text):
@@ -112,16 +115,29 @@ def main():
         km = None
         kc = None
 
-    def run_cell(code, deadline):
-        """Returns (status, outputs, stderr_text, checks). status: ok|error|aborted|timeout|died."""
+    def run_cell(code, deadline, interruptible):
+        """Returns (status, outputs, stderr_text, checks).
+        status: ok|error|aborted|timeout|interrupted|died. On a timeout of an interruptible cell the
+        kernel is first sent SIGINT (tslab rejects the pending await); if it answers within
+        INTERRUPT_GRACE seconds the cell is "interrupted" and the kernel keeps its state, else "timeout"
+        (the caller restarts the kernel: a synchronous busy loop can't be interrupted in Node)."""
         msg_id = kc.execute(code, store_history=True, allow_stdin=False)
         outputs, found, stderr = [], [], []
         reply = None
         idle = False
+        interrupted = False
         while True:
             now = time.time()
             if now > deadline:
-                return "timeout", outputs, "".join(stderr), found
+                if interruptible and not interrupted:
+                    interrupted = True
+                    try:
+                        km.interrupt_kernel()
+                    except Exception:
+                        return "timeout", outputs, "".join(stderr), found
+                    deadline = now + INTERRUPT_GRACE
+                else:
+                    return "timeout", outputs, "".join(stderr), found
             try:
                 msg = kc.get_iopub_msg(timeout=0.2)
             except queue.Empty:
@@ -164,7 +180,7 @@ def main():
                     pass
             if reply is not None and idle:
                 st = reply["content"].get("status", "error")
-                return st, outputs, "".join(stderr), found
+                return ("interrupted" if interrupted else st), outputs, "".join(stderr), found
             if msg is None and not km.is_alive():
                 return "died", outputs, "".join(stderr), found
 
@@ -214,15 +230,21 @@ def main():
                 continue
         t0 = time.time()
         deadline = min(t0 + timeout_cell, t_start + timeout_total)
-        status, outputs, stderr, found = run_cell(src, deadline)
+        cell_deadline = t0 + timeout_cell < t_start + timeout_total
+        status, outputs, stderr, found = run_cell(src, deadline, cell_deadline)
         if status == "aborted":
             time.sleep(0.3)
-            status, outputs, stderr, found = run_cell(src, deadline)
+            status, outputs, stderr, found = run_cell(src, deadline, cell_deadline)
         rec["seconds"] = round(time.time() - t0, 3)
         rec["status"] = status
         if status == "error":
             name, message = parse_error(stderr)
             rec["error"] = {"name": name, "message": message}
+            time.sleep(0.3)
+        elif status == "interrupted":
+            rec["status"] = "timeout"
+            rec["error"] = {"name": "Timeout", "message": "cell exceeded the per-cell time limit of %gs and was interrupted "
+                            "(the kernel kept its state)" % timeout_cell}
             time.sleep(0.3)
         elif status == "timeout":
             total_hit = time.time() >= t_start + timeout_total - 0.01
@@ -230,7 +252,9 @@ def main():
                 rec["error"] = {"name": "TotalTimeout", "message": "the notebook exceeded its total time limit of %gs" % timeout_total}
                 killed_total = True
             else:
-                rec["error"] = {"name": "Timeout", "message": "cell exceeded the per-cell time limit of %gs; the kernel was restarted" % timeout_cell}
+                rec["error"] = {"name": "Timeout", "message": "cell exceeded the per-cell time limit of %gs and did not stop when "
+                                "interrupted; the kernel was restarted, so later cells start without this notebook's "
+                                "earlier variables" % timeout_cell}
             stop()
         elif status == "died":
             rec["error"] = {"name": "KernelDied", "message": "the kernel died while running this cell (exit code %s); it was restarted"

@@ -55,12 +55,14 @@ describe("grader: hostile submissions (fixture assignment fx1, sandboxed)", func
     assert.match(fs.readFileSync(path.join(out, "good", "feedback.html"), "utf8"), /9 \/ 9/);
   });
 
-  it("crashy: infinite loop → timeout, process.exit / SIGSEGV → kernel died, memory bomb → OOM; later cells still graded", () => {
+  it("crashy: hung await → interrupted with state kept, infinite loop → restart, process.exit / SIGSEGV → kernel died, memory bomb → OOM; later cells still graded", () => {
     const r = byName.crashy;
     const basics = r.notebooks.find((n) => n.notebook === "basics.ipynb")!;
-    assert.deepEqual(basics.cells.map((c) => c.status), ["ok", "timeout", "ok", "died", "ok", "died", "ok"]);
-    assert.match(basics.cells[3].error!.message, /exit code 3/);
-    assert.match(basics.cells[5].error!.message, /signal 11/);
+    assert.deepEqual(basics.cells.map((c) => c.status), ["ok", "timeout", "ok", "timeout", "ok", "died", "ok", "died", "ok"]);
+    assert.match(basics.cells[1].error!.message, /interrupted \(the kernel kept its state\)/);
+    assert.match(basics.cells[3].error!.message, /did not stop when interrupted; the kernel was restarted/);
+    assert.match(basics.cells[5].error!.message, /exit code 3/);
+    assert.match(basics.cells[7].error!.message, /signal 11/);
     const second = r.notebooks.find((n) => n.notebook === "second.ipynb")!;
     assert.equal(second.cells[0].status, "died");
     assert.equal(second.cells[0].error!.name, "OutOfMemory", JSON.stringify(second.cells[0]));
