@@ -1,15 +1,15 @@
 /**
  * Grader command line (package.json scripts):
  *   release <a> [--course DIR] [--out DIR]
- *   references <a> [--quick] [--course DIR]
- *   grade <submission>... [--assignment a] [--jobs N] [--timeout-cell S] [--timeout-total S]
+ *   references <a> [--quick] [--rules-only] [--course DIR]
+ *   grade <submission>... [--assignment a] [--quick] [--jobs N] [--timeout-cell S] [--timeout-total S]
  *         [--memory MB] [--out DIR] [--course DIR] [--no-sandbox]
- *   gradescope <a> [--course DIR] [--out DIR]
+ *   gradescope <a> [--quick] [--course DIR] [--out DIR]
  */
 import * as path from "path";
 import { assignment } from "./course";
 import { gradeBatch } from "./grade";
-import { makeReferences } from "./references";
+import { makeReferences, refreshRules } from "./references";
 import { makeRelease } from "./release";
 import { makeGradescope } from "./gradescope";
 
@@ -21,7 +21,7 @@ function parse(argv: string[]): { pos: string[]; flags: Record<string, string | 
     if (a.startsWith("--")) {
       const [k, v] = a.slice(2).split("=", 2);
       if (v !== undefined) flags[k] = v;
-      else if (["quick", "no-sandbox", "no-typecheck"].includes(k)) flags[k] = true;
+      else if (["quick", "no-sandbox", "no-typecheck", "rules-only"].includes(k)) flags[k] = true;
       else flags[k] = argv[++i];
     } else pos.push(a);
   }
@@ -43,7 +43,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "references": {
-      await makeReferences(assignment(pos[0] ?? "assignment1", course), { quick: !!flags.quick, timeoutCellSec: numFlag("timeout-cell") });
+      const a = assignment(pos[0] ?? "assignment1", course);
+      if (flags["rules-only"]) refreshRules(a, { quick: !!flags.quick });
+      else await makeReferences(a, { quick: !!flags.quick, timeoutCellSec: numFlag("timeout-cell") });
       return 0;
     }
     case "grade": {
@@ -57,13 +59,17 @@ export async function main(argv: string[]): Promise<number> {
         timeoutTotalSec: numFlag("timeout-total"),
         memoryMB: numFlag("memory"),
         noSandbox: !!flags["no-sandbox"],
+        quick: !!flags.quick,
       });
       for (const r of rs) console.log(`${r.name}\t${r.score}/${r.maxScore}${r.error ? `\t${r.error}` : ""}`);
       console.log(`results in ${out}`);
       return 0;
     }
     case "gradescope": {
-      const z = makeGradescope(assignment(pos[0] ?? "assignment1", course), { outRoot: typeof flags.out === "string" ? path.resolve(flags.out) : undefined });
+      const z = makeGradescope(assignment(pos[0] ?? "assignment1", course), {
+        outRoot: typeof flags.out === "string" ? path.resolve(flags.out) : undefined,
+        quick: !!flags.quick,
+      });
       console.log(`gradescope autograder: ${z}`);
       return 0;
     }

@@ -10,7 +10,15 @@ export interface Assignment {
   notebooksDir: string;
   hiddenDir: string;
   gradingFile: string;
+  /** reference values of a full run (`npm run references -- <a>`) */
   referencesFile: string;
+  /** reference values of a quick run (`npm run references -- <a> --quick`, CS231N_QUICK=1) */
+  quickReferencesFile: string;
+}
+
+/** The references file for a mode: full (course targets) or quick (small subsets, for trying things). */
+export function referencesFor(a: Assignment, quick = false): string {
+  return quick ? a.quickReferencesFile : a.referencesFile;
 }
 
 export function assignment(name: string, courseRoot: string = REPO_ROOT): Assignment {
@@ -26,6 +34,7 @@ export function assignment(name: string, courseRoot: string = REPO_ROOT): Assign
     hiddenDir: path.join(root, "grader", "hidden", name),
     gradingFile: path.join(notebooksDir, "grading.json"),
     referencesFile: path.join(notebooksDir, "references.json"),
+    quickReferencesFile: path.join(notebooksDir, "references.quick.json"),
   };
 }
 

@@ -12,7 +12,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Assignment, hiddenTests, writeAtomic } from "./course";
+import { Assignment, hiddenTests, referencesFor, writeAtomic } from "./course";
 import { ReferencesFile } from "./references";
 import { compare, Value } from "./rules";
 import { CellOutcome, CheckRecord, NBRUN_PY, PYTHON, REPO_ROOT, runCells, RunResult } from "./runNotebook";
@@ -29,6 +29,8 @@ export interface GradeOptions {
   log?: (s: string) => void;
   /** extra paths to hide from the kernel */
   hide?: string[];
+  /** grade against references.quick.json (notebooks run with CS231N_QUICK=1) */
+  quick?: boolean;
 }
 
 export interface GradescopeTest {
@@ -73,7 +75,25 @@ function py(args: string[]): unknown {
 }
 
 export function submissionName(p: string): string {
-  return path.basename(p).replace(/\.zip$/i, "").replace(/[^A-Za-z0-9_.\-]/g, "_") || "submission";
+  return path.basename(path.resolve(p)).replace(/\.zip$/i, "").replace(/[^A-Za-z0-9_.\-]/g, "_") || "submission";
+}
+
+/**
+ * One distinct result name per submission of a batch, so results never overwrite each other:
+ * the file name, prefixed with its folder's name when two submissions share a file name
+ * (alice/submission.zip, bob/submission.zip → alice_submission, bob_submission), then numbered.
+ */
+export function submissionNames(subs: string[]): string[] {
+  const base = subs.map(submissionName);
+  const count = (xs: string[], x: string): number => xs.filter((y) => y === x).length;
+  const named = base.map((b, i) => (count(base, b) > 1 ? `${submissionName(path.dirname(path.resolve(subs[i])))}_${b}` : b));
+  const seen = new Map<string, number>();
+  return named.map((n) => {
+    if (count(named, n) === 1) return n;
+    const k = (seen.get(n) ?? 0) + 1;
+    seen.set(n, k);
+    return `${n}_${k}`;
+  });
 }
 
 /** Finds the directory that holds lib/ (or the notebooks) inside an extracted submission. */
@@ -95,9 +115,14 @@ function copyDir(src: string, dst: string, filter: (p: string) => boolean = () =
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
-export async function gradeSubmission(a: Assignment, ref: ReferencesFile, submission: string, opts: GradeOptions): Promise<SubmissionResult> {
+export async function gradeSubmission(
+  a: Assignment,
+  ref: ReferencesFile,
+  submission: string,
+  opts: GradeOptions & { name?: string },
+): Promise<SubmissionResult> {
   const t0 = Date.now();
-  const name = submissionName(submission);
+  const name = opts.name ?? submissionName(submission);
   const log = opts.log ?? ((s: string) => console.error(s));
   const warnings: string[] = [];
   const notebooks: NotebookReport[] = [];
@@ -315,11 +340,27 @@ export function writeCsvRow(out: string, r: SubmissionResult): Promise<void> {
   return csvChain;
 }
 
+/** Reads and sanity-checks the references of a mode, with a fix-it message when they are missing. */
+export function loadReferences(a: Assignment, quick: boolean): ReferencesFile {
+  const file = referencesFor(a, quick);
+  const how = `run \`npm run references -- ${a.name}${quick ? " --quick" : ""}\` first`;
+  if (!fs.existsSync(file)) throw new Error(`no ${quick ? "quick-mode " : ""}references for ${a.name} (${file}): ${how}`);
+  let ref: ReferencesFile;
+  try {
+    ref = JSON.parse(fs.readFileSync(file, "utf8")) as ReferencesFile;
+  } catch (e) {
+    throw new Error(`${file} is not valid JSON (${(e as Error).message}): ${how}`);
+  }
+  if (!ref || typeof ref.checks !== "object" || !Array.isArray(ref.notebooks)) throw new Error(`${file} is not a references file: ${how}`);
+  if (!!ref.quick !== quick) throw new Error(`${file} was made in ${ref.quick ? "quick" : "full"} mode: ${how}`);
+  return ref;
+}
+
 export async function gradeBatch(a: Assignment, submissions: string[], opts: GradeOptions): Promise<SubmissionResult[]> {
-  if (!fs.existsSync(a.referencesFile)) throw new Error(`no references for ${a.name}: run \`npm run references -- ${a.name}\` first`);
-  const ref = JSON.parse(fs.readFileSync(a.referencesFile, "utf8")) as ReferencesFile;
+  const ref = loadReferences(a, !!opts.quick);
   fs.mkdirSync(opts.out, { recursive: true });
   const results: SubmissionResult[] = new Array(submissions.length);
+  const names = submissionNames(submissions);
   let next = 0;
   const others = (s: string): string[] => submissions.filter((x) => x !== s).map((x) => path.resolve(x));
   const worker = async (): Promise<void> => {
@@ -328,9 +369,9 @@ export async function gradeBatch(a: Assignment, submissions: string[], opts: Gra
       const s = submissions[i];
       let r: SubmissionResult;
       try {
-        r = await gradeSubmission(a, ref, s, { ...opts, hide: [...(opts.hide ?? []), ...others(s)] });
+        r = await gradeSubmission(a, ref, s, { ...opts, name: names[i], hide: [...(opts.hide ?? []), ...others(s)] });
       } catch (e) {
-        const name = submissionName(s);
+        const name = names[i];
         const msg = `grader crashed: ${(e as Error).message}`;
         r = { name, score: 0, maxScore: 0, error: msg, notebooks: [], checks: [], results: { score: 0, output: msg, tests: [] }, seconds: 0, overheadSeconds: 0, warnings: [] };
       }

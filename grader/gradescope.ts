@@ -8,9 +8,12 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Assignment } from "./course";
+import { loadReferences } from "./grade";
 
-export function makeGradescope(a: Assignment, opts: { outRoot?: string } = {}): string {
-  if (!fs.existsSync(a.referencesFile)) throw new Error(`run \`npm run references -- ${a.name}\` first`);
+/** Builds the bundle; `quick` grades with the quick-mode references (CS231N_QUICK=1 runs). */
+export function makeGradescope(a: Assignment, opts: { outRoot?: string; quick?: boolean } = {}): string {
+  loadReferences(a, !!opts.quick); // fails early, with the fix, when they are missing
+  const modeFlag = opts.quick ? " --quick" : "";
   const outRoot = opts.outRoot ?? path.join(a.courseRoot, "dist", "gradescope");
   const stage = path.join(outRoot, a.name);
   fs.rmSync(stage, { recursive: true, force: true });
@@ -49,7 +52,7 @@ OUT="$(mktemp -d)"
 mkdir -p "$AG/results"
 GRADER="\${CS231N_GRADER_ROOT:-$COURSE}"
 cd "$COURSE"
-"$GRADER/node_modules/.bin/ts-node" --transpile-only "$GRADER/grader/cli.ts" grade "$AG/submission" --assignment ${a.name} --course "$COURSE" --out "$OUT" \${CS231N_GRADE_FLAGS:-} || true
+"$GRADER/node_modules/.bin/ts-node" --transpile-only "$GRADER/grader/cli.ts" grade "$AG/submission" --assignment ${a.name} --course "$COURSE" --out "$OUT"${modeFlag} \${CS231N_GRADE_FLAGS:-} || true
 if [ -f "$OUT/submission/results.json" ]; then cp "$OUT/submission/results.json" "$AG/results/results.json"
 else echo '{"score": 0, "output": "The autograder failed to run; please contact the course staff.", "tests": []}' > "$AG/results/results.json"; fi
 cp "$OUT/submission/feedback.html" "$AG/results/feedback.html" 2>/dev/null || true

@@ -9,6 +9,8 @@
  *     "svm/loss":            {"rule": "abs", "tol": 1e-4, "points": 1} }
  *
  * `partial` (abs/rel/exact on arrays): credit = fraction of matching elements.
+ * `quick` overrides fields in quick mode (CS231N_QUICK=1, tiny training subsets), e.g.
+ *   "knn/k1_accuracy": {"rule": ">=", "threshold": 0.25, "points": 3, "quick": {"threshold": 0.15}}
  * `partialFrom` (>=, <=): linear credit between partialFrom and threshold.
  * Reference values are generated (references.json), never typed in.
  */
@@ -124,16 +126,42 @@ export function compare(
   };
 }
 
-/** Validates a rules file's content; returns problems. */
+/** A rule as written in grading.json: a Rule, optionally with quick-mode overrides. */
+export type RuleSpec = Rule & { quick?: Partial<Record<string, unknown>> };
+
+/** The rule in force for a mode: the spec with its `quick` fields applied in quick mode. */
+export function effectiveRule(spec: RuleSpec, quick: boolean): Rule {
+  const { quick: q, ...base } = spec;
+  return (quick && q ? { ...base, ...q } : base) as Rule;
+}
+
+/** Validates a rules file's content in both modes; returns problems. */
 export function validateRules(rules: Record<string, unknown>): string[] {
   const problems: string[] = [];
   for (const [id, r0] of Object.entries(rules)) {
     if (id.startsWith("$")) continue;
-    const r = r0 as Record<string, unknown>;
-    if (!r || typeof r.points !== "number") problems.push(`${id}: points missing`);
-    else if (!["exact", "abs", "rel", "<=", ">="].includes(String(r.rule))) problems.push(`${id}: unknown rule ${JSON.stringify(r.rule)}`);
-    else if ((r.rule === "abs" || r.rule === "rel") && typeof r.tol !== "number") problems.push(`${id}: tol missing`);
-    else if ((r.rule === "<=" || r.rule === ">=") && typeof r.threshold !== "number") problems.push(`${id}: threshold missing`);
+    if (!r0 || typeof r0 !== "object") {
+      problems.push(`${id}: a rule must be an object like {"rule": "exact", "points": 1}`);
+      continue;
+    }
+    const q = (r0 as RuleSpec).quick;
+    if (q !== undefined && (typeof q !== "object" || q === null || "quick" in q || "rule" in q)) {
+      problems.push(`${id}: "quick" must be an object of overrides (threshold, partialFrom, tol, points), not a new rule`);
+      continue;
+    }
+    const full = ruleProblem(effectiveRule(r0 as RuleSpec, false));
+    const quick = ruleProblem(effectiveRule(r0 as RuleSpec, true));
+    if (full) problems.push(`${id}: ${full}`);
+    else if (quick) problems.push(`${id} (quick): ${quick}`);
   }
   return problems;
+}
+
+function ruleProblem(rule: Rule): string | null {
+  const r = rule as unknown as Record<string, unknown>;
+  if (typeof r.points !== "number") return "points missing";
+  if (!["exact", "abs", "rel", "<=", ">="].includes(String(r.rule))) return `unknown rule ${JSON.stringify(r.rule)}`;
+  if ((r.rule === "abs" || r.rule === "rel") && typeof r.tol !== "number") return "tol missing";
+  if ((r.rule === "<=" || r.rule === ">=") && typeof r.threshold !== "number") return "threshold missing";
+  return null;
 }

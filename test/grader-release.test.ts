@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { assignment } from "../grader/course";
 import { stripMarkdownSolutions, stripTsSolutions } from "../grader/markers";
-import { makeReferences } from "../grader/references";
+import { makeReferences, refreshRules } from "../grader/references";
 import { makeRelease } from "../grader/release";
-import { compare } from "../grader/rules";
+import { compare, effectiveRule, validateRules } from "../grader/rules";
 import { runNotebook } from "./helpers/notebook";
 import { fixtureCourse } from "./helpers/graderCourse";
 
@@ -29,6 +29,14 @@ describe("grader: markers and rules", () => {
     assert.match(p.message, /1 of 2 values differ/);
     assert.equal(compare({ rule: "exact", points: 1 }, { value: "NaN" }, { value: "NaN" }).passed, true);
     assert.match(compare({ rule: "exact", points: 1 }, { value: 1 }, undefined, "cell 3 failed").message, /cell 3 failed/);
+    // quick-mode overrides
+    const spec = { rule: ">=" as const, threshold: 0.5, partialFrom: 0.3, points: 3, quick: { threshold: 0.2 } };
+    assert.deepEqual(effectiveRule(spec, true), { rule: ">=", threshold: 0.2, partialFrom: 0.3, points: 3 });
+    assert.deepEqual(effectiveRule(spec, false), { rule: ">=", threshold: 0.5, partialFrom: 0.3, points: 3 });
+    assert.deepEqual(validateRules({ a: { rule: "abs", points: 1, tol: 1 }, b: { rule: "abs", points: 1, tol: 1, quick: { tol: "x", rule: "exact" } }, c: { rule: "<=", points: 1, quick: { threshold: 1 } } }), [
+      'b: "quick" must be an object of overrides (threshold, partialFrom, tol, points), not a new rule',
+      "c: threshold missing",
+    ]);
   });
 });
 
@@ -45,10 +53,19 @@ describe("grader: references and release on the fixture assignment", function ()
     assert.deepEqual(Object.keys(ref.checks).sort(), Object.keys(committed.checks).sort());
     for (const id of Object.keys(ref.checks)) assert.deepEqual(ref.checks[id].value, committed.checks[id].value, id);
     const rules = JSON.parse(fs.readFileSync(a.gradingFile, "utf8"));
+    // --rules-only: new points/thresholds reach the references without a re-run; values stay
+    rules["basics/accuracy"] = { ...rules["basics/accuracy"], points: 5, quick: { threshold: 0.1 } };
+    fs.writeFileSync(a.gradingFile, JSON.stringify(rules));
+    const upd = refreshRules(a, { log: () => undefined });
+    assert.equal(upd.checks["basics/accuracy"].points, 5);
+    assert.equal((upd.checks["basics/accuracy"].rule as { threshold: number }).threshold, 0.5, "full mode ignores quick overrides");
+    assert.deepEqual(upd.checks["basics/affine"].value, committed.checks["basics/affine"].value);
+    assert.throws(() => refreshRules(a, { quick: true }), /no references to update .*--quick/);
     rules["basics/never_emitted"] = { rule: "exact", points: 1 };
     delete rules["second/scaled"];
     fs.writeFileSync(a.gradingFile, JSON.stringify(rules));
     await assert.rejects(makeReferences(a, { log: () => undefined }), /checks without a rule in grading.json: second\/scaled[\s\S]*rules without a check.*basics\/never_emitted/);
+    assert.throws(() => refreshRules(a, { log: () => undefined }), /check ids changed \(no rule: second\/scaled, no reference value: basics\/never_emitted\)/);
   });
 
   it("release: stripped lib type-checks, no solutions/hidden/references, notebooks run headless with TODO errors", async () => {
