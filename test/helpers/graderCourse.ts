@@ -1,14 +1,48 @@
-/** A runnable copy of the fixture course (test/fixtures/course) inside the repo, with node_modules linked. */
+/**
+ * Runnable course copies for the grader tests, inside the repo (so node_modules resolves) under
+ * .tmp-grader-test/:
+ *   fixtureCourse: the tiny fixture course test/fixtures/course (assignment fx1), with the platform
+ *     files it shares with lib/ (tf.ts, check.ts, display.ts) copied from lib/ — never duplicated;
+ *   repoCourse: the real course's lib/, one assignment's notebooks, rules, references and hidden tests.
+ */
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../grader/runNotebook";
 
-export function fixtureCourse(tag: string): { course: string; tmp: string; cleanup: () => void } {
+/** lib/ files the fixture course uses unchanged. */
+const SHARED_LIB = ["tf.ts", "check.ts", "display.ts"];
+
+interface CourseCopy {
+  course: string;
+  tmp: string;
+  cleanup: () => void;
+}
+
+function scratch(tag: string): { tmp: string; course: string } {
   const tmp = path.join(REPO_ROOT, ".tmp-grader-test", `${tag}-${process.pid}`);
   fs.rmSync(tmp, { recursive: true, force: true });
-  const course = path.join(tmp, "course");
-  fs.cpSync(path.join(REPO_ROOT, "test", "fixtures", "course"), course, { recursive: true });
+  return { tmp, course: path.join(tmp, "course") };
+}
+
+function finish(tmp: string, course: string): CourseCopy {
   fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(course, "node_modules"));
   for (const f of ["package.json", "tsconfig.json"]) fs.copyFileSync(path.join(REPO_ROOT, f), path.join(course, f));
   return { course, tmp, cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }) };
+}
+
+export function fixtureCourse(tag: string): CourseCopy {
+  const { tmp, course } = scratch(tag);
+  fs.cpSync(path.join(REPO_ROOT, "test", "fixtures", "course"), course, { recursive: true });
+  for (const f of SHARED_LIB) fs.copyFileSync(path.join(REPO_ROOT, "lib", f), path.join(course, "lib", f));
+  return finish(tmp, course);
+}
+
+export function repoCourse(tag: string, assignmentName: string): CourseCopy {
+  const { tmp, course } = scratch(tag);
+  fs.cpSync(path.join(REPO_ROOT, "lib"), path.join(course, "lib"), { recursive: true });
+  fs.cpSync(path.join(REPO_ROOT, "notebooks", assignmentName), path.join(course, "notebooks", assignmentName), { recursive: true });
+  fs.cpSync(path.join(REPO_ROOT, "grader", "hidden", assignmentName), path.join(course, "grader", "hidden", assignmentName), { recursive: true });
+  fs.mkdirSync(path.join(course, "datasets"));
+  fs.symlinkSync(fs.realpathSync(path.join(REPO_ROOT, "datasets", "cifar-10-batches-bin")), path.join(course, "datasets", "cifar-10-batches-bin"));
+  return finish(tmp, course);
 }
