@@ -60,7 +60,8 @@ describe("grader: hostile submissions (fixture assignment fx1, sandboxed)", func
     const basics = r.notebooks.find((n) => n.notebook === "basics.ipynb")!;
     assert.deepEqual(basics.cells.map((c) => c.status), ["ok", "timeout", "ok", "timeout", "ok", "died", "ok", "died", "ok"]);
     assert.match(basics.cells[1].error!.message, /interrupted \(the kernel kept its state\)/);
-    assert.match(basics.cells[3].error!.message, /did not stop when interrupted; the kernel was restarted/);
+    // a synchronous busy loop: tslab either answers the interrupt or gets restarted; both are timeouts
+    assert.match(basics.cells[3].error!.message, /per-cell time limit of 10s (and was interrupted|and did not stop when interrupted; the kernel was restarted)/);
     assert.match(basics.cells[5].error!.message, /exit code 3/);
     assert.match(basics.cells[7].error!.message, /signal 11/);
     const second = r.notebooks.find((n) => n.notebook === "second.ipynb")!;
