@@ -35,8 +35,12 @@ export interface StripResult {
   regions: number;
 }
 
-/** Replaces every solution region in TypeScript source. Throws on unbalanced markers. */
-export function stripTsSolutions(src: string, where = "<source>"): StripResult {
+/**
+ * Replaces every solution region in TypeScript source. Throws on unbalanced markers.
+ * `todoLabel(line)` (0-based line of the BEGIN marker) gives the stub's prefix, "TODO" by default;
+ * grader/ownership.ts uses it to say which earlier assignment a region comes from.
+ */
+export function stripTsSolutions(src: string, where = "<source>", opts: { todoLabel?: (line: number) => string } = {}): StripResult {
   const lines = src.split("\n");
   const out: string[] = [];
   let regions = 0;
@@ -59,7 +63,8 @@ export function stripTsSolutions(src: string, where = "<source>"): StripResult {
       j++;
     }
     if (j >= lines.length) throw new Error(`${where}:${i + 1}: BEGIN SOLUTION without END SOLUTION`);
-    out.push(noThrow ? `${indent}// TODO: ${hint}` : `${indent}throw new Error(${JSON.stringify("TODO: " + hint)});`);
+    const todo = opts.todoLabel?.(i) ?? "TODO";
+    out.push(noThrow ? `${indent}// ${todo}: ${hint}` : `${indent}throw new Error(${JSON.stringify(`${todo}: ${hint}`)});`);
     regions++;
     i = j;
   }

@@ -6,7 +6,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Assignment, notebookNames } from "./course";
-import { Notebook, stripNotebook, stripTsSolutions } from "./markers";
+import { Notebook, stripNotebook } from "./markers";
+import { assignmentOrder, releaseLibFile } from "./ownership";
 import { REPO_ROOT } from "./runNotebook";
 
 const GRADER_SCRIPTS = ["release", "references", "grade", "gradescope", "bench", "test", "test:e2e", "notebooks:full"];
@@ -63,10 +64,12 @@ export function makeRelease(a: Assignment, opts: { outRoot?: string; typecheck?:
     fs.writeFileSync(f, data);
     files.push(rel);
   };
-  // lib: every .ts, solutions stripped
+  // lib: every .ts of this and earlier assignments, solutions stripped (grader/ownership.ts)
+  const order = assignmentOrder(a.courseRoot);
   for (const f of walk(a.libDir).filter((f) => f.endsWith(".ts"))) {
     const rel = path.relative(a.courseRoot, f);
-    const r = stripTsSolutions(fs.readFileSync(f, "utf8"), rel);
+    const r = releaseLibFile(fs.readFileSync(f, "utf8"), a.name, order, rel);
+    if (!r) continue;
     regions += r.regions;
     put(rel, r.text);
   }

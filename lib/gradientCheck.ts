@@ -11,11 +11,7 @@
  * and a small step such as h = 1e-5 (the course's) is the better choice.
  */
 import { tf, Tensor } from "./tf";
-
-/** Float32 value of x + d (the perturbed input as the tensor really stores it). */
-function f32(v: number): number {
-  return Math.fround(v);
-}
+import { seededRandom } from "./util";
 
 /**
  * Runs one evaluation of a user function in its own engine scope: tensors it creates and does not
@@ -37,6 +33,46 @@ function toArray(x: Tensor | number | ArrayLike<number>): Float64Array {
 }
 
 /**
+ * The one central-difference loop behind every numerical gradient here. For each flat index i of
+ * `indices`, evaluates `evalAt` on a fresh copy of x with x_i set to fl(x_i + h) and to fl(x_i - h)
+ * (each evaluation in its own scope, the tensor disposed afterwards) and calls
+ * `onIndex(i, delta(plus, minus) / (fl(x_i + h) - fl(x_i - h)))`.
+ */
+function centralDifferences<T>(
+  x: Tensor,
+  h: number,
+  indices: Iterable<number>,
+  evalAt: (t: Tensor) => T,
+  delta: (plus: T, minus: T) => number,
+  onIndex: (i: number, g: number) => void,
+): void {
+  const base = Float32Array.from(x.dataSync() as ArrayLike<number>);
+  const at = (buf: Float32Array): T => {
+    const t = tf.tensor(buf, x.shape, "float32");
+    try {
+      return scoped(() => evalAt(t));
+    } finally {
+      t.dispose();
+    }
+  };
+  for (const i of indices) {
+    const old = base[i];
+    const plus = Math.fround(old + h);
+    const minus = Math.fround(old - h);
+    base[i] = plus;
+    const fPlus = at(base);
+    base[i] = minus;
+    const fMinus = at(base);
+    base[i] = old;
+    onIndex(i, delta(fPlus, fMinus) / (plus - minus));
+  }
+}
+
+function* range(n: number): Generator<number> {
+  for (let i = 0; i < n; i++) yield i;
+}
+
+/**
  * Numerical gradient of a scalar function at x (any shape), by central differences.
  * f: takes a tensor shaped like x and returns a number (e.g. a loss). Each evaluation gets a fresh
  * tensor, which is disposed afterwards (f must not keep it), and runs in its own scope, so tensors
@@ -50,28 +86,11 @@ export function evalNumericalGradient(
   opts: { h?: number; verbose?: boolean } = {},
 ): Tensor {
   const { h = 1e-3, verbose = false } = opts;
-  const base = Float32Array.from(x.dataSync() as ArrayLike<number>);
-  const grad = new Float32Array(base.length);
-  const evalAt = (buf: Float32Array): number => {
-    const t = tf.tensor(buf, x.shape, "float32");
-    try {
-      return scoped(() => f(t));
-    } finally {
-      t.dispose();
-    }
-  };
-  for (let i = 0; i < base.length; i++) {
-    const old = base[i];
-    const plus = f32(old + h);
-    const minus = f32(old - h);
-    base[i] = plus;
-    const fxph = evalAt(base);
-    base[i] = minus;
-    const fxmh = evalAt(base);
-    base[i] = old;
-    grad[i] = (fxph - fxmh) / (plus - minus);
-    if (verbose) console.log(`${i} ${grad[i]}`);
-  }
+  const grad = new Float32Array(x.size);
+  centralDifferences(x, h, range(x.size), f, (p, m) => p - m, (i, g) => {
+    grad[i] = g;
+    if (verbose) console.log(`${i} ${g}`);
+  });
   return tf.tensor(grad, x.shape, "float32");
 }
 
@@ -87,30 +106,16 @@ export function evalNumericalGradientArray(
   df: Tensor,
   h = 1e-2,
 ): Tensor {
-  const base = Float32Array.from(x.dataSync() as ArrayLike<number>);
   const dfa = df.dataSync() as ArrayLike<number>;
-  const grad = new Float32Array(base.length);
-  const evalAt = (buf: Float32Array): Float32Array => {
-    const t = tf.tensor(buf, x.shape, "float32");
-    try {
-      return scoped(() => Float32Array.from(f(t).dataSync() as ArrayLike<number>));
-    } finally {
-      t.dispose();
-    }
-  };
-  for (let i = 0; i < base.length; i++) {
-    const old = base[i];
-    const plus = f32(old + h);
-    const minus = f32(old - h);
-    base[i] = plus;
-    const pos = evalAt(base);
-    base[i] = minus;
-    const neg = evalAt(base);
-    base[i] = old;
+  const grad = new Float32Array(x.size);
+  const out = (t: Tensor): Float32Array => Float32Array.from(f(t).dataSync() as ArrayLike<number>);
+  const contracted = (pos: Float32Array, neg: Float32Array): number => {
+    if (pos.length !== dfa.length) throw new Error(`evalNumericalGradientArray: f(x) has ${pos.length} elements, df has ${dfa.length}`);
     let s = 0;
     for (let j = 0; j < pos.length; j++) s += (pos[j] - neg[j]) * dfa[j];
-    grad[i] = s / (plus - minus);
-  }
+    return s;
+  };
+  centralDifferences(x, h, range(x.size), out, contracted, (i, g) => (grad[i] = g));
   return tf.tensor(grad, x.shape, "float32");
 }
 
@@ -138,43 +143,18 @@ export function gradCheckSparse(
   h = 1e-3,
   seed?: number,
 ): SparseGradCheck[] {
-  const base = Float32Array.from(x.dataSync() as ArrayLike<number>);
   const ag = analyticGrad.dataSync() as ArrayLike<number>;
-  if (ag.length !== base.length) throw new Error(`gradCheckSparse: analyticGrad has ${ag.length} elements, x has ${base.length}`);
-  let s = (seed ?? Math.floor(Math.random() * 2147483647)) >>> 0;
-  const rand = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const evalAt = (buf: Float32Array): number => {
-    const t = tf.tensor(buf, x.shape, "float32");
-    try {
-      return scoped(() => f(t));
-    } finally {
-      t.dispose();
-    }
-  };
+  if (ag.length !== x.size) throw new Error(`gradCheckSparse: analyticGrad has ${ag.length} elements, x has ${x.size}`);
+  const rand = seededRandom(seed);
+  const picks = Array.from({ length: numChecks }, () => Math.floor(rand() * x.size));
   const out: SparseGradCheck[] = [];
-  for (let c = 0; c < numChecks; c++) {
-    const i = Math.floor(rand() * base.length);
-    const old = base[i];
-    const plus = f32(old + h);
-    const minus = f32(old - h);
-    base[i] = plus;
-    const fxph = evalAt(base);
-    base[i] = minus;
-    const fxmh = evalAt(base);
-    base[i] = old;
-    const numerical = (fxph - fxmh) / (plus - minus);
+  centralDifferences(x, h, picks, f, (p, m) => p - m, (i, numerical) => {
     const analytic = ag[i];
     const denom = Math.abs(numerical) + Math.abs(analytic);
     const relError = denom === 0 ? 0 : Math.abs(numerical - analytic) / denom;
     console.log(`numerical: ${numerical.toPrecision(6)} analytic: ${analytic.toPrecision(6)}, relative error: ${relError.toExponential(3)}`);
     out.push({ index: i, numerical, analytic, relError });
-  }
+  });
   return out;
 }
 

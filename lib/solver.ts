@@ -3,17 +3,28 @@
  * validation accuracy once per epoch, keeps the best parameters, decays the learning rate.
  *
  * In a notebook it shows a live loss chart and a progress line updated in place; in plain node it
- * prints lines when `verbose`. Memory: the batch, gradients, replaced parameters and replaced
- * optimizer state are disposed every iteration; `bestParams` are clones owned by the solver.
+ * prints lines when `verbose`. Memory: each step runs in one `tf.tidy` (the batch, the model's
+ * caches and gradients go when it ends); the new parameters and optimizer state are kept and the
+ * ones they replace disposed; `bestParams` are clones owned by the solver.
  */
 import * as fs from "fs";
 import { tf, Tensor } from "./tf";
-import { Model } from "./classifiers/fcNet";
-import { OptimConfig, UpdateRule, updateRules, disposeReplacedState } from "./optim";
+import { OptimConfig, UpdateRule, UpdateRuleName, updateRules, disposeReplacedState, keepState } from "./optim";
 import { displayBundle, inNotebook, newDisplayId } from "./display";
 import { LiveChart } from "./vis";
+import { sampleIndices, seededRandom } from "./util";
 
-export type { Model } from "./classifiers/fcNet";
+/**
+ * What Solver trains: parameters by name (cs231n's keys W1, b1, gamma1, ...) and a loss.
+ * `loss(X)` returns class scores (N, C) in test mode; `loss(X, y)` runs a training-mode forward and
+ * backward pass and returns [loss, grads] with one gradient per key of `params`. Both return new
+ * tensors (the caller's) and free their intermediates (run their body in `tf.tidy`).
+ */
+export interface Model {
+  params: Record<string, Tensor>;
+  loss(X: Tensor): Tensor;
+  loss(X: Tensor, y: Tensor): [number, Record<string, Tensor>];
+}
 
 export interface SolverData {
   /** training inputs (N, ...) and int32 labels (N,) */
@@ -25,8 +36,8 @@ export interface SolverData {
 }
 
 export interface SolverOptions {
-  /** "sgd" | "sgdMomentum" | "rmsprop" | "adam" or an UpdateRule function (default "sgd") */
-  updateRule?: keyof typeof updateRules | UpdateRule;
+  /** the name of a rule in lib/optim's `updateRules` (e.g. "sgd") or an UpdateRule function (default "sgd") */
+  updateRule?: UpdateRuleName | UpdateRule;
   /** hyperparameters passed to the update rule for every parameter (default {}) */
   optimConfig?: OptimConfig;
   /** multiply the learning rate by this after each epoch (default 1.0) */
@@ -44,18 +55,6 @@ export interface SolverOptions {
   checkpointName?: string;
   /** seed of the minibatch sampling (random when absent) */
   seed?: number;
-}
-
-/** A small seeded PRNG (mulberry32) returning floats in [0, 1). */
-function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class Solver {
@@ -110,7 +109,7 @@ export class Solver {
     this.printEvery = opts.printEvery ?? 10;
     this.verbose = opts.verbose ?? true;
     this.checkpointName = opts.checkpointName;
-    this.rng = makeRng(opts.seed ?? Math.floor(Math.random() * 2 ** 31));
+    this.rng = seededRandom(opts.seed);
     this.reset();
   }
 
@@ -128,34 +127,37 @@ export class Solver {
     for (const k of Object.keys(this.model.params)) this.optimConfigs[k] = { ...this.optimConfig };
   }
 
-  private sampleIndices(n: number, k: number): Int32Array {
-    const idx = new Int32Array(k);
-    for (let i = 0; i < k; i++) idx[i] = Math.floor(this.rng() * n);
-    return idx;
-  }
-
-  /** One gradient step on a random minibatch (sampled with replacement, as the course does). */
+  /**
+   * One gradient step on a random minibatch (sampled with replacement, as the course does).
+   * Runs in one tf.tidy; afterwards the new parameters and optimizer state are kept and the tensors
+   * they replaced are disposed.
+   */
   private _step(): void {
-    const N = this.XTrain.shape[0];
-    const idx = this.sampleIndices(N, this.batchSize);
-    const XBatch = tf.gather(this.XTrain, idx);
-    const yBatch = tf.gather(this.yTrain, idx);
-    const [loss, grads] = this.model.loss(XBatch, yBatch);
-    tf.dispose([XBatch, yBatch]);
-    this.lossHistory.push(loss);
-    const params = this.model.params;
-    // BEGIN SOLUTION
-    for (const [name, w] of Object.entries(params)) {
-      const dw = grads[name];
-      const config = this.optimConfigs[name];
-      const [nextW, nextConfig] = this.updateRule(w, dw, config);
-      params[name] = nextW;
-      this.optimConfigs[name] = nextConfig;
-      disposeReplacedState(config, nextConfig);
-      if (nextW !== w) w.dispose();
-      dw.dispose();
+    const idx = sampleIndices(this.rng, this.XTrain.shape[0], this.batchSize);
+    const oldParams = { ...this.model.params };
+    const oldConfigs = { ...this.optimConfigs };
+    const loss = tf.tidy(() => {
+      const XBatch = tf.gather(this.XTrain, idx);
+      const yBatch = tf.gather(this.yTrain, idx);
+      const [loss, grads] = this.model.loss(XBatch, yBatch);
+      // BEGIN SOLUTION
+      for (const [name, w] of Object.entries(this.model.params)) {
+        const [nextW, nextConfig] = this.updateRule(w, grads[name], this.optimConfigs[name]);
+        this.model.params[name] = nextW;
+        this.optimConfigs[name] = nextConfig;
+      }
+      // END SOLUTION
+      for (const name of Object.keys(this.model.params)) {
+        tf.keep(this.model.params[name]);
+        keepState(this.optimConfigs[name]);
+      }
+      return loss;
+    });
+    for (const [name, w] of Object.entries(oldParams)) {
+      if (this.model.params[name] !== w && !w.isDisposed) w.dispose();
+      disposeReplacedState(oldConfigs[name] ?? {}, this.optimConfigs[name] ?? {});
     }
-    // END SOLUTION
+    this.lossHistory.push(loss);
   }
 
   /**
@@ -168,7 +170,7 @@ export class Solver {
     let ys = y;
     let sub = false;
     if (numSamples !== undefined && N > numSamples) {
-      const idx = this.sampleIndices(N, numSamples);
+      const idx = sampleIndices(this.rng, N, numSamples);
       Xs = tf.gather(X, idx);
       ys = tf.gather(y, idx);
       N = numSamples;

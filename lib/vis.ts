@@ -6,6 +6,7 @@
  */
 import { tf, Tensor } from "./tf";
 import { displayBundle, newDisplayId } from "./display";
+import { seededRandom } from "./util";
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
 
@@ -144,8 +145,7 @@ function visualizeGridRaw(Xs: Tensor, cols: number, padding: number): Tensor {
 /** Shows `perClass` random training images of every class, one column per class (course's first plot). */
 export function showSamplesPerClass(X: Tensor, y: Tensor, classes: string[], perClass = 7, seed = 0): void {
   const labels = y.dataSync();
-  let s = seed + 1;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = seededRandom(seed + 1);
   const byClass = classes.map((_, c) => {
     const idx: number[] = [];
     labels.forEach((l, i) => { if (l === c) idx.push(i); });

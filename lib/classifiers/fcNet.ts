@@ -1,17 +1,12 @@
 /**
  * Fully connected networks (cs231n's fc_net.py): TwoLayerNet (assignment 1);
- * FullyConnectedNet is added by assignment 2.
+ * FullyConnectedNet is added by assignment 2. Both implement Solver's `Model`.
  */
 import { tf, Tensor } from "../tf";
 import { affineForward, affineBackward, softmaxLoss } from "../layers";
 import { affineReluForward, affineReluBackward } from "../layerUtils";
-
-/** What Solver trains: parameters by name, and a loss that gives scores (no y) or [loss, grads]. */
-export interface Model {
-  params: Record<string, Tensor>;
-  loss(X: Tensor): Tensor;
-  loss(X: Tensor, y: Tensor): [number, Record<string, Tensor>];
-}
+import { readScalar } from "../util";
+import type { Model } from "../solver";
 
 export interface TwoLayerNetOptions {
   /** input size D (default 3*32*32) */
@@ -58,28 +53,19 @@ export class TwoLayerNet implements Model {
   loss(X: Tensor, y?: Tensor): Tensor | [number, Record<string, Tensor>] {
     const { W1, b1, W2, b2 } = this.params;
     const reg = this.reg;
-    // BEGIN SOLUTION
-    const [h, c1] = affineReluForward(X, W1, b1);
-    const [scores, c2] = affineForward(h, W2, b2);
-    if (y === undefined) {
-      h.dispose();
-      c1.relu.x.dispose();
-      return scores;
-    }
-    const [dataLoss, dscores] = softmaxLoss(scores, y);
-    const regLoss = tf.tidy(() => W1.square().sum().add(W2.square().sum()).mul(0.5 * reg));
-    const loss = dataLoss + (regLoss.dataSync() as ArrayLike<number>)[0];
-    regLoss.dispose();
-    const [dh, dW2, db2] = affineBackward(dscores, c2);
-    const [dX, dW1, db1] = affineReluBackward(dh, c1);
-    const grads: Record<string, Tensor> = {
-      W1: tf.tidy(() => dW1.add(W1.mul(reg))),
-      b1: db1,
-      W2: tf.tidy(() => dW2.add(W2.mul(reg))),
-      b2: db2,
-    };
-    tf.dispose([h, scores, dscores, dh, dX, dW1, dW2]);
-    return [loss, grads];
-    // END SOLUTION
+    // intermediate tensors (caches, unregularized gradients) are freed when the tidy ends
+    return tf.tidy(() => {
+      // BEGIN SOLUTION
+      const [h, c1] = affineReluForward(X, W1, b1);
+      const [scores, c2] = affineForward(h, W2, b2);
+      if (y === undefined) return scores;
+      const [dataLoss, dscores] = softmaxLoss(scores, y);
+      const loss = dataLoss + readScalar(W1.square().sum().add(W2.square().sum()).mul(0.5 * reg));
+      const [dh, dW2, db2] = affineBackward(dscores, c2);
+      const [, dW1, db1] = affineReluBackward(dh, c1);
+      const grads = { W1: dW1.add(W1.mul(reg)), b1: db1, W2: dW2.add(W2.mul(reg)), b2: db2 };
+      return [loss, grads] as [number, Record<string, Tensor>];
+      // END SOLUTION
+    });
   }
 }

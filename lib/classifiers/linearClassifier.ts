@@ -5,6 +5,7 @@
 import { tf, Tensor } from "../tf";
 import { svmLossVectorized } from "./linearSvm";
 import { softmaxLossVectorized } from "./softmax";
+import { seededRandom } from "../util";
 
 /** Options of LinearClassifier.train. */
 export interface LinearTrainOptions {
@@ -22,18 +23,6 @@ export interface LinearTrainOptions {
   seed?: number;
 }
 
-/** A small seeded PRNG (mulberry32) returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Base class: holds W and runs SGD on the loss that subclasses define. */
 export abstract class LinearClassifier {
   /** (D, C) float32 weights, created by the first call to train (0.001 * randn). */
@@ -49,7 +38,7 @@ export abstract class LinearClassifier {
     const [N, D] = X.shape as number[];
     const labels = y.dataSync() as Int32Array;
     const C = labels.reduce((m, l) => Math.max(m, l), 0) + 1; // assume y takes values 0..C-1
-    const rand = mulberry32(seed ?? Math.floor(Math.random() * 2147483647));
+    const rand = seededRandom(seed);
     const lossHistory: number[] = [];
     // BEGIN SOLUTION
     if (this.W === null) {

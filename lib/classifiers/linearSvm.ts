@@ -7,6 +7,7 @@
  * and dW (D, C) float32, the gradient of that loss (including 2 * reg * W).
  */
 import { tf, Tensor } from "../tf";
+import { readScalar } from "../util";
 
 /**
  * Naive SVM loss: explicit loops over examples and classes on the tensors' data (JS arrays,
@@ -71,8 +72,6 @@ export function svmLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: number):
     const grad = tf.matMul(X, coef, true, false).div(N).add(W.mul(2 * reg));
     return [loss, grad] as [Tensor, Tensor];
   });
-  const loss = (lossT.dataSync() as Float32Array)[0];
-  lossT.dispose();
-  return [loss, dW];
+  return [readScalar(lossT), dW];
   // END SOLUTION
 }

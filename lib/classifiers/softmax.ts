@@ -7,6 +7,7 @@
  * by their row maximum before exponentiating).
  */
 import { tf, Tensor } from "../tf";
+import { readScalar } from "../util";
 
 /**
  * Naive softmax loss: explicit loops over examples and classes on the tensors' data (JS arrays,
@@ -72,8 +73,6 @@ export function softmaxLossVectorized(W: Tensor, X: Tensor, y: Tensor, reg: numb
     const grad = tf.matMul(X, dScores, true, false).add(W.mul(2 * reg));
     return [loss, grad] as [Tensor, Tensor];
   });
-  const loss = (lossT.dataSync() as Float32Array)[0];
-  lossT.dispose();
-  return [loss, dW];
+  return [readScalar(lossT), dW];
   // END SOLUTION
 }
