@@ -10,3 +10,8 @@
 export * from "./layers/affine";
 export * from "./layers/relu";
 export * from "./layers/losses";
+// BEGIN ASSIGNMENT assignment2
+export * from "./layers/batchnorm";
+export * from "./layers/layernorm";
+export * from "./layers/dropout";
+// END ASSIGNMENT
