@@ -101,7 +101,8 @@ describe("grader: assignment ownership of lib code", () => {
       const shipped = files(path.join(rel1, "lib"));
       assert.deepEqual(shipped, all.filter((f) => !a2only.includes(f)));
       const text = read(rel1);
-      for (const name of ["sgdMomentum", "rmsprop", "adam", "ASSIGNMENT", "from assignment"]) assert.ok(!text.includes(name), `assignment 1 release mentions ${name}`);
+      for (const name of ["sgdMomentum", "rmsprop", "adam", "batchnorm", "layernorm", "dropout", "FullyConnectedNet", "affineNormRelu", "gradCheckModel", "ASSIGNMENT", "from assignment"])
+        assert.ok(!text.toLowerCase().includes(name.toLowerCase()), `assignment 1 release mentions ${name}`);
       assert.match(text, /throw new Error\("TODO: implement affineForward"\)/);
       assert.match(text, /throw new Error\("TODO: implement sgd"\)/);
     });
@@ -112,8 +113,13 @@ describe("grader: assignment ownership of lib code", () => {
       assert.ok(!text.includes("ASSIGNMENT"));
       for (const f of ["affineForward", "affineBackward", "reluForward", "softmaxLoss", "sgd", "affineReluForward", "svmLossVectorized"])
         assert.match(text, new RegExp(`throw new Error\\("TODO \\(from assignment 1\\): implement ${f}"\\)`), f);
-      for (const f of ["sgdMomentum", "rmsprop", "adam"]) assert.match(text, new RegExp(`throw new Error\\("TODO: implement ${f}"\\)`), f);
-      assert.ok(!/throw new Error\("TODO \(from assignment 1\): implement (sgdMomentum|rmsprop|adam)"/.test(text));
+      for (const f of ["sgdMomentum", "rmsprop", "adam", "batchnormBackward", "batchnormBackwardAlt", "layernormForward", "layernormBackward", "dropoutBackward", "affineNormReluForward", "affineNormReluBackward"])
+        assert.match(text, new RegExp(`throw new Error\\("TODO: implement ${f}"\\)`), f);
+      for (const hint of ["training mode: normalize with the batch mean", "test mode: normalize with the running mean", "training mode: a random keep mask", "initialize W_i", "forward pass through the layers"])
+        assert.match(text, new RegExp(`throw new Error\\("TODO: ${hint}`), hint);
+      // every stub is either assignment 2's own or says it comes from assignment 1
+      const stubs = text.match(/throw new Error\("TODO[^"]*"\)/g) ?? [];
+      assert.ok(stubs.length >= 30 && stubs.every((t) => /^throw new Error\("TODO(: | \(from assignment 1\): )/.test(t)), stubs.join("\n"));
     });
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Fully connected networks (cs231n's fc_net.py): TwoLayerNet (assignment 1);
- * FullyConnectedNet is added by assignment 2. Both implement Solver's `Model`.
+ * Fully connected networks (cs231n's fc_net.py), each a Solver `Model`: params by name and a loss
+ * that runs in its own tf.tidy.
  */
 import { tf, Tensor } from "../tf";
 import { affineForward, affineBackward, softmaxLoss } from "../layers";
