@@ -79,16 +79,22 @@ function toNHWC(planar: Float32Array, n: number): Tensor {
  * Note: in the shipped copy only test records 0-999 are exact (see EXACT_TEST_RECORDS).
  */
 export function loadCifar10(dir?: string): Cifar10 {
+  return loadBatches(dir, TRAIN_FILES.length);
+}
+
+/** Like loadCifar10, but reads only the first `numFiles` training batch files (10,000 records each). */
+function loadBatches(dir: string | undefined, numFiles: number): Cifar10 {
   const d = cifar10Dir(dir);
   if (!fs.existsSync(d)) throw new Error(`CIFAR-10 folder ${d} does not exist. ${fixHint(d)}`);
-  const XTr = new Float32Array(5 * PER_FILE * 3072);
-  const yTr = new Int32Array(5 * PER_FILE);
-  TRAIN_FILES.forEach((f, i) => readBatch(f, d, XTr, yTr, i * PER_FILE));
+  const files = TRAIN_FILES.slice(0, numFiles);
+  const XTr = new Float32Array(files.length * PER_FILE * 3072);
+  const yTr = new Int32Array(files.length * PER_FILE);
+  files.forEach((f, i) => readBatch(f, d, XTr, yTr, i * PER_FILE));
   const XTe = new Float32Array(PER_FILE * 3072);
   const yTe = new Int32Array(PER_FILE);
   readBatch(TEST_FILE, d, XTe, yTe, 0);
   return {
-    XTrain: toNHWC(XTr, 5 * PER_FILE),
+    XTrain: toNHWC(XTr, files.length * PER_FILE),
     yTrain: tf.tensor1d(yTr, "int32"),
     XTest: toNHWC(XTe, PER_FILE),
     yTest: tf.tensor1d(yTe, "int32"),
@@ -125,7 +131,8 @@ export function getCifar10Data(opts: Cifar10DataOptions = {}): Cifar10Data {
   const { numTraining = 49000, numValidation = 1000, numTest = 1000, subtractMean = true, channelsFirst = true } = opts;
   if (numTraining + numValidation > 5 * PER_FILE) throw new Error(`numTraining + numValidation must be <= 50000 (got ${numTraining + numValidation})`);
   if (numTest > PER_FILE) throw new Error(`numTest must be <= 10000 (got ${numTest})`);
-  const all = loadCifar10(opts.dir);
+  // only the training files the split needs (quick runs use the first one)
+  const all = loadBatches(opts.dir, Math.ceil((numTraining + numValidation) / PER_FILE));
   const out = tf.tidy(() => {
     let XTrain = all.XTrain.slice([0], [numTraining]);
     let XVal = all.XTrain.slice([numTraining], [numValidation]);

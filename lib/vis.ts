@@ -159,11 +159,21 @@ export function showSamplesPerClass(X: Tensor, y: Tensor, classes: string[], per
   picked.dispose();
 }
 
-/** Line chart of one or more series, e.g. loss history or train/val accuracy per epoch. */
-export function lineChart(series: Record<string, number[]>, opts: { title?: string; xlabel?: string; ylabel?: string; mode?: string; displayId?: string } = {}): void {
+/**
+ * Line chart of one or more series, e.g. loss history or train/val accuracy per epoch. x defaults to
+ * 0, 1, 2, ... (iterations, epochs); `x` gives shared x values and `logX` a logarithmic x axis.
+ */
+export function lineChart(
+  series: Record<string, number[]>,
+  opts: { title?: string; xlabel?: string; ylabel?: string; mode?: string; displayId?: string; x?: number[]; logX?: boolean; yrange?: [number, number] } = {},
+): void {
   return showFigure({
-    data: Object.entries(series).map(([name, ys]) => ({ type: "scatter", mode: opts.mode ?? "lines", name, x: ys.map((_, i) => i), y: ys })),
-    layout: { title: { text: opts.title ?? "" }, xaxis: { title: { text: opts.xlabel ?? "" } }, yaxis: { title: { text: opts.ylabel ?? "" } } },
+    data: Object.entries(series).map(([name, ys]) => ({ type: "scatter", mode: opts.mode ?? "lines", name, x: opts.x ?? ys.map((_, i) => i), y: ys })),
+    layout: {
+      title: { text: opts.title ?? "" },
+      xaxis: { title: { text: opts.xlabel ?? "" }, ...(opts.logX ? { type: "log" } : {}) },
+      yaxis: { title: { text: opts.ylabel ?? "" }, ...(opts.yrange ? { range: opts.yrange } : {}) },
+    },
   }, opts.displayId);
 }
 
@@ -202,3 +212,30 @@ export class LiveChart {
     lineChart(this.series, { title: this.title, xlabel: this.xlabel, displayId: this.id });
   }
 }
+
+// BEGIN ASSIGNMENT assignment2
+/** What showTrainingHistories plots of a Solver (or anything with the same histories). */
+export interface TrainingHistory {
+  lossHistory: number[];
+  trainAccHistory: number[];
+  valAccHistory: number[];
+}
+
+/**
+ * The course's three training plots for several runs side by side (e.g. one per update rule): the
+ * training loss per iteration, and the training and validation accuracy per epoch, one chart each.
+ * `charts` picks a subset (default all three).
+ */
+export function showTrainingHistories(
+  runs: Record<string, TrainingHistory>,
+  opts: { title?: string; charts?: ("loss" | "train" | "val")[] } = {},
+): void {
+  const pre = opts.title ? `${opts.title}: ` : "";
+  const pick = (f: (h: TrainingHistory) => number[]): Record<string, number[]> =>
+    Object.fromEntries(Object.entries(runs).map(([name, h]) => [name, f(h)]));
+  const charts = opts.charts ?? ["loss", "train", "val"];
+  if (charts.includes("loss")) lineChart(pick((h) => h.lossHistory), { title: `${pre}training loss`, xlabel: "iteration", ylabel: "loss", mode: "markers" });
+  if (charts.includes("train")) lineChart(pick((h) => h.trainAccHistory), { title: `${pre}training accuracy`, xlabel: "epoch", ylabel: "accuracy", mode: "lines+markers" });
+  if (charts.includes("val")) lineChart(pick((h) => h.valAccHistory), { title: `${pre}validation accuracy`, xlabel: "epoch", ylabel: "accuracy", mode: "lines+markers" });
+}
+// END ASSIGNMENT
