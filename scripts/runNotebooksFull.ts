@@ -1,7 +1,8 @@
 /**
- * `npm run notebooks:full [-- name...]`: runs the assignment notebooks top to bottom on the full data
- * (no quick mode) through the real tslab kernel, saves the executed notebooks to artifacts/full/ and
- * writes artifacts/full/summary.md with every check value and each notebook's run time.
+ * `npm run notebooks:full [-- [assignmentN] [name...]]`: runs an assignment's notebooks (default
+ * assignment1; names filter them) top to bottom on the full data (no quick mode) through the real
+ * tslab kernel, saves the executed notebooks to artifacts/full/<assignment>/ and writes
+ * artifacts/full/<assignment>/summary.md with every check value and each notebook's run time.
  * Not part of CI (it takes a long time); README lists the measured numbers.
  */
 import * as fs from "fs";
@@ -9,14 +10,18 @@ import * as path from "path";
 import { runNotebook } from "../grader/runNotebook";
 
 const ROOT = path.resolve(__dirname, "..");
-const OUT = path.join(ROOT, "artifacts", "full");
 
 async function main(): Promise<void> {
-  const filter = process.argv.slice(2);
-  const dir = path.join(ROOT, "notebooks", "assignment1");
+  const args = process.argv.slice(2);
+  const assignment = args.length && /^assignment\d+$/.test(args[0]) ? (args.shift() as string) : "assignment1";
+  const filter = args;
+  const dir = path.join(ROOT, "notebooks", assignment);
+  if (!fs.existsSync(dir)) throw new Error(`no such assignment: ${dir}`);
+  const OUT = path.join(ROOT, "artifacts", "full", assignment);
   const nbs = fs.readdirSync(dir).filter((f) => f.endsWith(".ipynb") && (filter.length === 0 || filter.some((x) => f.includes(x)))).sort();
+  if (!nbs.length) throw new Error(`no notebook of ${assignment} matches ${filter.join(", ")}`);
   fs.mkdirSync(OUT, { recursive: true });
-  const lines = ["# Full-size notebook runs", "", `${new Date().toISOString()}`, ""];
+  const lines = [`# Full-size notebook runs: ${assignment}`, "", `${new Date().toISOString()}`, ""];
   let failures = 0;
   for (const nb of nbs) {
     console.log(`running ${nb} (full data)...`);
@@ -39,4 +44,7 @@ async function main(): Promise<void> {
   process.exitCode = failures ? 1 : 0;
 }
 
-void main();
+main().catch((e) => {
+  console.error(`error: ${(e as Error).message}`);
+  process.exitCode = 1;
+});
