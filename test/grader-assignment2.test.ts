@@ -1,0 +1,81 @@
+/**
+ * Grades assignment 2 end to end in quick mode (CS231N_QUICK=1, the committed references.quick.json)
+ * in a copy of the course, three submissions in one batch with --jobs 2:
+ *   solution — the solution lib and notebooks: 100%;
+ *   release  — the untouched student release (assignment 2's and assignment 1's regions stubbed): 0,
+ *              every graded check failing with a TODO message, no crash;
+ *   partial  — the solution except layer normalization (lib/layers/layernorm.ts as released): exactly
+ *              the points of every check that does not involve layernorm.
+ */
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { assignment } from "../grader/course";
+import { gradeBatch, loadReferences, SubmissionResult } from "../grader/grade";
+import { makeRelease } from "../grader/release";
+import { repoCourse } from "./helpers/graderCourse";
+
+describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 2)", function () {
+  this.timeout(1800000);
+  let cc: ReturnType<typeof repoCourse>;
+  const by: Record<string, SubmissionResult> = {};
+  let out = "";
+  const isLayernorm = (id: string): boolean => /(^|\/)(ln_|bsize_ln)|layernorm/.test(id);
+
+  before(async () => {
+    cc = repoCourse("a2", "assignment2");
+    const a = assignment("assignment2", cc.course);
+    const subs = path.join(cc.tmp, "subs");
+    const sol = path.join(subs, "solution");
+    fs.cpSync(path.join(cc.course, "lib"), path.join(sol, "lib"), { recursive: true });
+    fs.cpSync(a.notebooksDir, path.join(sol, "notebooks", "assignment2"), { recursive: true, filter: (f) => !f.endsWith(".json") });
+    const rel = makeRelease(a, { outRoot: path.join(cc.tmp, "release") });
+    const part = path.join(subs, "partial");
+    fs.cpSync(sol, part, { recursive: true });
+    fs.copyFileSync(path.join(rel.dir, "lib/layers/layernorm.ts"), path.join(part, "lib/layers/layernorm.ts"));
+    out = path.join(cc.tmp, "out");
+    const t0 = Date.now();
+    const rs = await gradeBatch(a, [sol, rel.dir, part], { out, jobs: 2, quick: true, log: () => undefined });
+    console.log(`      3 submissions graded in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${rs.map((r) => `${r.name} ${r.score}/${r.maxScore}`).join(", ")}`);
+    [by.solution, by.release, by.partial] = rs;
+  });
+  after(() => cc?.cleanup());
+
+  it("the solution grades 100%", () => {
+    const r = by.solution;
+    assert.deepEqual(r.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message}`), []);
+    assert.equal(r.score, r.maxScore);
+    assert.ok(r.maxScore >= 150, `max score ${r.maxScore}`);
+    for (const n of r.notebooks) assert.ok(!n.problem && n.cells.every((c) => c.status === "ok"), n.notebook);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(out, "solution", "results.json"), "utf8")).score, r.maxScore);
+  });
+
+  it("the untouched release grades 0 with TODO messages and no crash", () => {
+    const r = by.release;
+    assert.equal(r.error, undefined);
+    assert.equal(r.score, 0);
+    assert.equal(r.maxScore, by.solution.maxScore);
+    for (const n of r.notebooks) {
+      assert.equal(n.problem, undefined, `${n.notebook}: ${n.problem}`);
+      assert.ok(n.cells.length > 0, n.notebook);
+      for (const c of n.cells) assert.ok(c.status === "ok" || c.status === "error", `${n.notebook} cell ${c.codeIndex}: ${c.status} ${c.error?.message}`);
+    }
+    const graded = r.checks.filter((c) => c.max > 0);
+    assert.ok(graded.length > 100);
+    assert.deepEqual(graded.filter((c) => !/TODO/.test(c.message)).map((c) => `${c.id}: ${c.message}`), []);
+    // assignment 1's code is stubbed too, saying where it comes from
+    assert.ok(graded.some((c) => /TODO \(from assignment 1\)/.test(c.message)));
+  });
+
+  it("a partial submission (all but layer normalization) gets exactly its partial credit", () => {
+    const r = by.partial;
+    const ref = loadReferences(assignment("assignment2", cc.course), true);
+    const expected = Object.entries(ref.checks).filter(([id]) => !isLayernorm(id)).reduce((s, [, c]) => s + c.points, 0);
+    assert.ok(expected > 0 && expected < r.maxScore);
+    for (const c of r.checks) {
+      if (isLayernorm(c.id)) assert.equal(c.score, 0, c.id);
+      else assert.equal(c.score, c.max, `${c.id}: ${c.message}`);
+    }
+    assert.equal(r.score, Math.round(expected * 100) / 100);
+  });
+});
