@@ -2,7 +2,8 @@
  * Runs the three assignment-2 notebooks headless through the real tslab kernel in quick mode
  * (CS231N_QUICK=1): every cell must succeed, the course's fixed arrays and the float32 checks must be
  * met, and every check must satisfy its quick-mode rule of notebooks/assignment2/grading.json against
- * the committed references.quick.json.
+ * the committed references.quick.json. The three run concurrently (most of a quick run is the kernel
+ * starting and compiling the library, which uses one core).
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -14,8 +15,9 @@ const dir = path.join(__dirname, "..", "notebooks", "assignment2");
 const rules = JSON.parse(fs.readFileSync(path.join(dir, "grading.json"), "utf8")) as Record<string, RuleSpec>;
 const refs = JSON.parse(fs.readFileSync(path.join(dir, "references.quick.json"), "utf8")) as { checks: Record<string, { value: Value; shape: number[] | null }> };
 
+const runs: Record<string, ReturnType<typeof runNotebook>> = {};
 async function runAndCheck(nb: string, prefix: string): Promise<Record<string, { value: unknown }>> {
-  const r = await runNotebook(path.join(dir, `${nb}.ipynb`), { env: { CS231N_QUICK: "1" } });
+  const r = await runs[nb];
   const bad = r.cells.filter((c) => c.status !== "ok");
   assert.deepEqual(bad, [], JSON.stringify(bad));
   const ids = Object.keys(rules).filter((id) => id.startsWith(prefix));
@@ -36,6 +38,12 @@ const num = (c: Record<string, { value: unknown }>, id: string): number => {
 
 describe("assignment 2 notebooks (quick mode)", function () {
   this.timeout(600000);
+  before(() => {
+    for (const nb of ["FullyConnectedNets", "BatchNormalization", "Dropout"]) {
+      runs[nb] = runNotebook(path.join(dir, `${nb}.ipynb`), { env: { CS231N_QUICK: "1" } });
+      runs[nb].catch(() => undefined); // awaited (and reported) by its test
+    }
+  });
 
   it("FullyConnectedNets runs, matches the course's update-rule arrays, and meets its quick rules", async () => {
     const c = await runAndCheck("FullyConnectedNets", "FullyConnectedNets/");
