@@ -196,11 +196,12 @@ describe("assignment 2: dropout", () => {
       const x = rn([500, 500], 41).add(10);
       const xm = arr(x.mean())[0];
       for (const p of [0.25, 0.4, 0.7]) {
-        const [out] = dropoutForward(x, { mode: "train", p });
+        // seeded: the train-mode mean has a standard deviation of 0.035 (p = 0.25); tolerances are ≥ 4σ
+        const [out] = dropoutForward(x, { mode: "train", p, seed: Math.round(p * 100) });
         const [outTest] = dropoutForward(x, { mode: "test", p });
         const zero = arr(out.equal(0).cast("float32").mean())[0];
         assert.ok(Math.abs(zero - (1 - p)) < 0.01, `p=${p}: fraction zero ${zero}`);
-        assert.ok(Math.abs(arr(out.mean())[0] - xm) < 0.05, `p=${p}: train mean ${arr(out.mean())[0]} vs ${xm}`);
+        assert.ok(Math.abs(arr(out.mean())[0] - xm) < 0.15, `p=${p}: train mean ${arr(out.mean())[0]} vs ${xm}`);
         assert.deepEqual(arr(outTest), arr(x));
       }
       assert.throws(() => dropoutForward(x, { mode: "train", p: 0 }), /keep probability/);
