@@ -1,10 +1,13 @@
 /**
  * Assignment ownership of lib code (SPEC section 5, "One lib, several assignments").
  *
- * Assignments are ordered by name, naturally (assignment1 < assignment2 < assignment10); a name in a
- * marker must be the course's stem plus a number (a copy of the course holding only assignment1's
- * notebooks still knows that assignment2 comes later). A lib file belongs to the course's first
- * assignment (the first folder of notebooks/) unless a leading comment line says otherwise:
+ * The course's assignments are declared in lib/index.ts's leading comment,
+ *     // ASSIGNMENTS assignment1 assignment2
+ * (with the folders of notebooks/ added, so a course without the line uses its notebook folders), and
+ * ordered by name, naturally (assignment1 < assignment2 < assignment10); a name in a marker must be
+ * the course's stem plus a number. The declaration keeps a copy of the course that holds only one
+ * assignment's notebooks (a grading run) right about which code is earlier. A lib file belongs to the
+ * course's first assignment unless a leading comment line says otherwise:
  *     // ASSIGNMENT assignment2
  * A part of a file that a later assignment adds is wrapped in
  *     // BEGIN ASSIGNMENT assignment2
@@ -25,18 +28,36 @@ const FILE_RE = /^\s*\/\/\s*ASSIGNMENT\s+(\S+)\s*$/;
 const BEGIN_RE = /^\s*\/\/\s*BEGIN ASSIGNMENT\s+(\S+)\s*$/;
 const END_RE = /^\s*\/\/\s*END ASSIGNMENT\b.*$/;
 const ANY_RE = /^\s*\/\/\s*(BEGIN |END )?ASSIGNMENT\b/;
+const DECL_RE = /^\s*\/\/\s*ASSIGNMENTS\s+(.*)$/;
 const SOLUTION_BEGIN_RE = /^\s*\/\/\s*BEGIN SOLUTION\b/;
 const SOLUTION_END_RE = /^\s*\/\/\s*END SOLUTION\b/;
 
-/** The course's assignments: folders of <courseRoot>/notebooks holding notebooks, in natural order. */
+/** The course's assignments in order: lib/index.ts's `// ASSIGNMENTS ...` line and the folders of notebooks/ holding notebooks. */
 export function assignmentOrder(courseRoot: string): string[] {
+  const names = new Set<string>();
+  const index = path.join(courseRoot, "lib", "index.ts");
+  if (fs.existsSync(index)) for (const n of declared(fs.readFileSync(index, "utf8"), index)) names.add(n);
   const dir = path.join(courseRoot, "notebooks");
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && fs.readdirSync(path.join(dir, e.name)).some((f) => f.endsWith(".ipynb")))
-    .map((e) => e.name)
-    .sort(natural);
+  if (fs.existsSync(dir))
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }))
+      if (e.isDirectory() && fs.readdirSync(path.join(dir, e.name)).some((f) => f.endsWith(".ipynb"))) names.add(e.name);
+  return [...names].sort(natural);
+}
+
+/** The names of a `// ASSIGNMENTS a b ...` line among a file's leading comment lines. */
+function declared(src: string, where: string): string[] {
+  for (const line of src.split("\n")) {
+    const l = line.trim();
+    const m = DECL_RE.exec(l);
+    if (m) {
+      const names = m[1].trim().split(/\s+/);
+      const bad = names.filter((n) => !/^[A-Za-z_-]*\d+$/.test(n));
+      if (bad.length) throw new Error(`${where}: "// ASSIGNMENTS" lists names like assignment1 assignment2, not ${JSON.stringify(bad.join(" "))}`);
+      return names;
+    }
+    if (l !== "" && !l.startsWith("//") && !l.startsWith("/*") && !l.startsWith("*")) break;
+  }
+  return [];
 }
 
 /** "assignment1" → "assignment 1" (for TODO messages). */
@@ -100,7 +121,7 @@ export function releaseLibFile(src: string, target: string, order: string[], whe
       block = null;
       return;
     }
-    if (FILE_RE.test(line)) return;
+    if (FILE_RE.test(line) || DECL_RE.test(line)) return;
     if (ANY_RE.test(line)) throw new Error(`${at}: malformed ownership marker ${JSON.stringify(line.trim())}`);
     const lineOwner = block ? block.name : owner;
     if (later(lineOwner, target)) return;

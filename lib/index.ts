@@ -1,3 +1,5 @@
+// ASSIGNMENTS assignment1 assignment2
+// (in order; what lib code each one owns is marked for grader/ownership.ts)
 /** cs231n-ts library: everything a notebook needs, `import { ... } from "./lib/index"`. */
 export { tf, tensorflowVersion } from "./tf";
 export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Rank, Variable } from "./tf";

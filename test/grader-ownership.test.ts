@@ -6,6 +6,7 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { assignment } from "../grader/course";
 import { assignmentLabel, assignmentOrder, fileOwner, releaseLibFile } from "../grader/ownership";
@@ -68,6 +69,24 @@ describe("grader: assignment ownership of lib code", () => {
     assert.throws(() => releaseLibFile("// BEGIN SOLUTION\n// BEGIN ASSIGNMENT assignment2\n// END ASSIGNMENT\n// END SOLUTION\n", "assignment2", order, "y.ts"), /y.ts:2: an ownership marker inside a solution region/);
     assert.throws(() => releaseLibFile("// ASSIGNMENT assignment2\n// BEGIN ASSIGNMENT assignment1\nx\n// END ASSIGNMENT\n", "assignment2", order, "y.ts"), /a block of assignment1 in a file of the later assignment2/);
     assert.equal(assignmentLabel("assignment1"), "assignment 1");
+  });
+
+  it("the course's assignments come from lib/index.ts's declaration, so a copy with one assignment's notebooks knows the others", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "cs231n-order-"));
+    try {
+      fs.mkdirSync(path.join(tmp, "lib"));
+      fs.mkdirSync(path.join(tmp, "notebooks", "assignment2"), { recursive: true });
+      fs.copyFileSync(path.join(REPO_ROOT, "test", "fixtures", "nb", "basic.ipynb"), path.join(tmp, "notebooks", "assignment2", "basic.ipynb"));
+      assert.deepEqual(assignmentOrder(tmp), ["assignment2"]);
+      fs.copyFileSync(path.join(REPO_ROOT, "lib", "index.ts"), path.join(tmp, "lib", "index.ts"));
+      assert.deepEqual(assignmentOrder(tmp), ["assignment1", "assignment2"]);
+      // the declaration itself is not shipped
+      assert.ok(!releaseLibFile(fs.readFileSync(path.join(tmp, "lib", "index.ts"), "utf8"), "assignment2", assignmentOrder(tmp))!.text.includes("ASSIGNMENTS"));
+      fs.writeFileSync(path.join(tmp, "lib", "index.ts"), "// ASSIGNMENTS assignment1, then assignment2\n");
+      assert.throws(() => assignmentOrder(tmp), /lists names like assignment1 assignment2/);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   describe("the real lib, released for assignment 1 and for assignment 2", function () {
