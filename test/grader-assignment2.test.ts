@@ -7,7 +7,8 @@
  *   partial  — the solution except the update rules (lib/optim.ts as released: sgdMomentum, rmsprop,
  *              adam and assignment 1's sgd stubbed): exactly the points of every check that does not
  *              train or test an update rule. (Its training cells fail at once, which keeps the test
- *              short: the batch runs solution || partial, then the release.)
+ *              short: the release, whose many failing cells take longest, runs beside the solution,
+ *              then the partial.)
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -41,9 +42,9 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
     fs.copyFileSync(path.join(rel.dir, "lib/optim.ts"), path.join(part, "lib/optim.ts"));
     out = path.join(cc.tmp, "out");
     const t0 = Date.now();
-    const rs = await gradeBatch(a, [sol, part, rel.dir], { out, jobs: 2, quick: true, log: () => undefined });
+    const rs = await gradeBatch(a, [sol, rel.dir, part], { out, jobs: 2, quick: true, log: () => undefined });
     console.log(`      3 submissions graded in ${((Date.now() - t0) / 1000).toFixed(0)} s: ${rs.map((r) => `${r.name} ${r.score}/${r.maxScore} (${r.seconds.toFixed(0)} s)`).join(", ")}`);
-    [by.solution, by.partial, by.release] = rs;
+    [by.solution, by.release, by.partial] = rs;
   });
   after(() => cc?.cleanup());
 
