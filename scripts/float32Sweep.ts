@@ -1,5 +1,5 @@
 /**
- * `npm run float32:sweep -- <assignment> [--isa AVX2,SSE41] [--full] [--report]`: how every float32-
+ * `npm run float32:sweep -- <assignment> [--isa AVX2,SSE41] [--only knn,svm] [--full] [--report]`: how every float32-
  * sensitive check of an assignment moves across CPU instruction sets (policy: grader/float32.ts).
  *
  * The sweep runs the assignment's solution notebooks and hidden tests (quick mode unless --full) once
@@ -9,7 +9,9 @@
  * ISAs and the margin (limit / worst; the policy asks for ≥ 5).
  * Writes artifacts/float32/<assignment>[.full].values.json (raw check values per ISA) and .md (the
  * table); `--report` re-renders the table from the saved values with the current rules and references
- * (after a threshold change) without re-running. Exit code 1 when a margin is below 5.
+ * (after a threshold change) without re-running; `--only` runs just the notebooks (or hidden test files)
+ * whose names contain one of the given words, and merges their values into the saved ones. Exit code 1
+ * when a margin is below 5.
  * Not part of CI (it runs everything once per ISA); the notebook tests assert the margin on their run.
  */
 import * as fs from "fs";
@@ -21,16 +23,17 @@ import { REPO_ROOT, runCells, runNotebook, RunResult } from "../grader/runNotebo
 
 type Values = Record<string, Record<string, unknown>>; // isa -> check id -> value
 
-async function runAll(name: string, isa: string, quick: boolean): Promise<RunResult[]> {
+async function runAll(name: string, isa: string, quick: boolean, only: string[]): Promise<RunResult[]> {
   const a = assignment(name);
   const env: Record<string, string> = { CS231N_QUICK: quick ? "1" : "0" };
   if (isa !== "native") env.ONEDNN_MAX_CPU_ISA = isa;
   const runs: RunResult[] = [];
-  for (const nb of notebookNames(a)) {
+  const wanted = (n: string): boolean => only.length === 0 || only.some((w) => n.includes(w));
+  for (const nb of notebookNames(a).filter(wanted)) {
     console.error(`[float32] ${isa}: ${nb}`);
     runs.push(await runNotebook(path.join(a.notebooksDir, nb), { env, timeoutCellSec: 3600, timeoutTotalSec: 4 * 3600 }));
   }
-  for (const h of hiddenTests(a)) {
+  for (const h of hiddenTests(a).filter((t) => wanted(t.name))) {
     console.error(`[float32] ${isa}: ${h.name}`);
     runs.push(await runCells({ cells: h.cells }, { env, timeoutCellSec: 600 }));
   }
@@ -74,19 +77,23 @@ export function report(name: string, values: Values, quick: boolean): { md: stri
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
-  const name = args.find((x) => !x.startsWith("--") && !/^[A-Z0-9_,]+$/.test(x)) ?? "assignment1";
+  const flagValues = new Set(["--isa", "--only"].map((f) => args[args.indexOf(f) + 1]).filter((v, k) => args.indexOf(["--isa", "--only"][k]) >= 0));
+  const name = args.find((x) => !x.startsWith("--") && !flagValues.has(x)) ?? "assignment1";
   const quick = !args.includes("--full");
   const i = args.indexOf("--isa");
   const isas = i >= 0 ? ["native", ...args[i + 1].split(",").filter((x) => x && x !== "native")] : [...ISAS];
   const base = path.join(REPO_ROOT, "artifacts", "float32", `${name}${quick ? "" : ".full"}`);
+  const j = args.indexOf("--only");
+  const only = j >= 0 ? args[j + 1].split(",").filter(Boolean) : [];
+  const saved = (): Values => (fs.existsSync(`${base}.values.json`) ? (JSON.parse(fs.readFileSync(`${base}.values.json`, "utf8")) as Values) : {});
   let values: Values;
   if (args.includes("--report")) {
-    values = JSON.parse(fs.readFileSync(`${base}.values.json`, "utf8")) as Values;
+    values = saved();
   } else {
-    values = {};
+    values = only.length ? saved() : {};
     for (const isa of isas) {
-      values[isa] = {};
-      for (const r of await runAll(name, isa, quick)) for (const c of r.checks) values[isa][c.id] = c.value;
+      values[isa] ??= {};
+      for (const r of await runAll(name, isa, quick, only)) for (const c of r.checks) values[isa][c.id] = c.value;
     }
     fs.mkdirSync(path.dirname(base), { recursive: true });
     fs.writeFileSync(`${base}.values.json`, JSON.stringify(values) + "\n");
