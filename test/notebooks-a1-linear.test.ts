@@ -54,6 +54,5 @@ describe("notebooks: assignment 1 kNN / SVM / softmax (quick mode, tslab, AVX2 m
     const c = await runQuick("softmax");
     assert.equal(c["softmax/loss_naive_near_log10"]?.value, true);
     assert.ok(Math.abs(num(c, "softmax/loss_naive") - Math.log(10)) < 0.1);
-    assert.ok(Number.isFinite(num(c, "softmax/best_final_loss")));
   });
 });
