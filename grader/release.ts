@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Assignment, notebookNames } from "./course";
 import { Notebook, stripNotebook, stripTsSolutions } from "./markers";
-import { REPO_ROOT } from "./runNotebook";
+import { REPO_ROOT } from "./paths";
+import { callPythonSync } from "./python";
 
 const GRADER_SCRIPTS = ["release", "references", "grade", "gradescope", "bench", "test", "test:e2e", "notebooks:full"];
 const DEV_ONLY = ["mocha", "@types/mocha", "playwright-core", "ts-node"];
@@ -111,6 +112,6 @@ export function makeRelease(a: Assignment, opts: { outRoot?: string; typecheck?:
   }
   const zip = path.join(outRoot, `${a.name}.zip`);
   fs.rmSync(zip, { force: true });
-  execFileSync("zip", ["-qr", zip, a.name], { cwd: outRoot });
+  callPythonSync("zip", { dir, zip, prefix: a.name });
   return { dir, zip, regions, files };
 }

@@ -2,15 +2,15 @@
  * Runnable course copies for the grader tests, inside the repo (so node_modules resolves) under
  * .tmp-grader-test/:
  *   fixtureCourse: the tiny fixture course test/fixtures/course (assignment fx1), with the platform
- *     files it shares with lib/ (tf.ts, check.ts, display.ts) copied from lib/ — never duplicated;
+ *     files it shares with lib/ (check.ts, display.ts) copied from lib/ — never duplicated;
  *   repoCourse: the real course's lib/, one assignment's notebooks, rules, references and hidden tests.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../../grader/runNotebook";
+import { REPO_ROOT } from "../../grader/paths";
 
 /** lib/ files the fixture course uses unchanged. */
-const SHARED_LIB = ["tf.ts", "check.ts", "display.ts"];
+const SHARED_LIB = ["check.ts", "display.ts"];
 
 interface CourseCopy {
   course: string;
