@@ -98,6 +98,7 @@ export async function runSessions(sessions: Session[], launcher: Launcher, opts:
     ),
     launch: launcher.launch,
     probes: launcher.probes,
+    members: launcher.members,
     timeout_cell: opts.timeoutCellSec ?? 600,
     deadline: deadline / 1000,
     limits: { output_cell: opts.limits?.outputCell, output_notebook: opts.limits?.outputNotebook, disk_mb: opts.limits?.diskMB },

@@ -44,6 +44,8 @@ export interface KernelLaunch {
 export interface Launcher {
   launch: KernelLaunch;
   probes: Probe[];
+  /** cgroup.procs files of the kernel's groups: emptied after each kernel */
+  members: string[];
   /** caps in force and caps that could not be applied */
   applied: string[];
   warnings: string[];
@@ -162,6 +164,7 @@ export function makeSandbox(o: SandboxOptions): Launcher {
   return {
     launch: { argv: [...joinCommand(cg.procs), ...a], connection_file: conn, ip: `${S}/.ipc/k`, connect_ip: `/proc/{pid}/root${S}/.ipc/k`, info_fd: true, cwd: o.work, env },
     probes: cg.probes,
+    members: cg.procs,
     applied: [`no network, read-only allow-listed filesystem, writable space ${o.diskMB} MB (bubblewrap)`, ...cg.applied],
     warnings: cg.warnings,
     peakBytes: () => cg.peakBytes(),
@@ -183,6 +186,7 @@ export function directLaunch(root: string, env: Record<string, string>): Launche
       env: { ...(process.env as Record<string, string>), TF_CPP_MIN_LOG_LEVEL: "2", ...env },
     },
     probes: [],
+    members: [],
     applied: [],
     warnings: [],
     peakBytes: () => null,

@@ -14,6 +14,7 @@ tslab 1.0.22 facts this relies on:
 - its IOPub socket drops messages when the reader falls behind (ZeroMQ PUB high-water mark), so a
   cell is finished when its execute_reply arrives, even if its final `idle` status was dropped.
 """
+import ctypes
 import json
 import os
 import re
@@ -55,6 +56,47 @@ def parse_error(stderr_text):
     return "Error", "\n".join(lines[:5])[:4000]
 
 
+def become_subreaper():
+    """Orphans of a killed sandbox are re-parented to us (not to the host's init), so we reap them
+    and a process cap's count drops before the next kernel starts."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except Exception:
+        pass
+
+
+def reap():
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def empty_groups(members, timeout=10.0):
+    """Kills what is left in the kernel's cgroups (cgroup.procs files) and waits until they are empty."""
+    end = time.time() + timeout
+    while True:
+        pids = []
+        for f in members:
+            try:
+                with open(f) as fh:
+                    pids += [int(x) for x in fh.read().split()]
+            except (OSError, ValueError):
+                pass
+        reap()
+        if not pids or time.time() > end:
+            return
+        for p in pids:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.05)
+
+
 def mb(n):
     return "%.1f MB" % (n / 1e6)
 
@@ -87,6 +129,9 @@ class Probe:
         except (OSError, ValueError):
             pass
         return 0
+
+    def reset(self):
+        self.base = self.read()
 
     def hit(self):
         n = self.read()
@@ -445,6 +490,8 @@ def run_session(sess, cfg, limits, progress):
     total_hit = False
     setups = {}  # unit -> setup source, replayed after a restart
 
+    members = cfg.get("members") or []
+
     def start():
         nonlocal kernel
         kernel = Kernel(launch, startup_timeout)
@@ -455,6 +502,9 @@ def run_session(sess, cfg, limits, progress):
         if kernel:
             kernel.stop()
         kernel = None
+        empty_groups(members)
+        for p in probes:  # what the old kernel's processes did no longer counts
+            p.reset()
 
     try:
         start()
@@ -571,6 +621,7 @@ def run_session(sess, cfg, limits, progress):
 def run(req, progress):
     """op "run": {"sessions": [...], "launch": {...}, "limits": {...}, "probes": [...], "timeout_cell", "deadline"}"""
     limits = Limits(req.get("limits") or {})
+    become_subreaper()
     out = []
     for sess in req["sessions"]:
         if req.get("deadline") and time.time() >= float(req["deadline"]):

@@ -30,10 +30,13 @@ function finish(tmp: string, course: string): CourseCopy {
   return { course, tmp, cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }) };
 }
 
-export function fixtureCourse(tag: string): CourseCopy {
+/** `withGrader`: the course also holds this repo's grader code, as a real course does (Gradescope bundles). */
+export function fixtureCourse(tag: string, opts: { withGrader?: boolean } = {}): CourseCopy {
   const { tmp, course } = scratch(tag);
   fs.cpSync(path.join(REPO_ROOT, "test", "fixtures", "course"), course, { recursive: true });
   for (const f of SHARED_LIB) fs.copyFileSync(path.join(REPO_ROOT, "lib", f), path.join(course, "lib", f));
+  if (opts.withGrader)
+    fs.cpSync(path.join(REPO_ROOT, "grader"), path.join(course, "grader"), { recursive: true, filter: (f) => !f.includes(`${path.sep}hidden${path.sep}`) && !f.endsWith(`${path.sep}hidden`) && !f.includes("__pycache__") });
   return finish(tmp, course);
 }
 
