@@ -19,9 +19,10 @@ describe("grader: Gradescope bundle in Gradescope's layout", function () {
   this.timeout(300000);
   let fx: ReturnType<typeof fixtureCourse>;
   let ag = "";
+  let zip = "";
   before(() => {
     fx = fixtureCourse("gradescope", { withGrader: true });
-    const zip = makeGradescope(assignment("fx1", fx.course), { outRoot: path.join(fx.tmp, "gs") });
+    zip = makeGradescope(assignment("fx1", fx.course), { outRoot: path.join(fx.tmp, "gs") });
     ag = path.join(fx.tmp, "autograder");
     fs.mkdirSync(path.join(ag, "source"), { recursive: true });
     execFileSync(PYTHON, ["-m", "zipfile", "-e", zip, path.join(ag, "source")]);
@@ -49,8 +50,12 @@ describe("grader: Gradescope bundle in Gradescope's layout", function () {
   it("the bundle holds setup.sh, run_autograder (executable) and the course, without node_modules", () => {
     for (const f of ["setup.sh", "run_autograder", "course/lib/tiny.ts", "course/notebooks/fx1/references.json", "course/grader/hidden/fx1/lib.ts", "course/grader/cli.ts", "course/grader/py/driver.py"])
       assert.ok(fs.existsSync(path.join(ag, "source", f)), f);
-    assert.ok(fs.statSync(path.join(ag, "source", "run_autograder")).mode & 0o100, "run_autograder is executable in the zip");
-    assert.ok(fs.statSync(path.join(ag, "source", "setup.sh")).mode & 0o100, "setup.sh is executable in the zip");
+    // the entries' Unix modes (what unzip restores): both scripts executable, at the zip's root
+    const modes = JSON.parse(
+      execFileSync(PYTHON, ["-c", "import sys,json,zipfile; print(json.dumps({i.filename: i.external_attr >> 16 for i in zipfile.ZipFile(sys.argv[1]).infolist()}))", zip], { encoding: "utf8" }),
+    ) as Record<string, number>;
+    for (const f of ["setup.sh", "run_autograder"]) assert.ok(modes[f] & 0o100, `${f} is executable in the zip (mode ${modes[f]?.toString(8)})`);
+    assert.ok(!Object.keys(modes).some((f) => f.includes("node_modules") || f.includes(".venv")));
   });
 
   it("run_autograder, copied to /autograder and run from there, grades /autograder/submission", () => {
