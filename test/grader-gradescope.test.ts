@@ -40,8 +40,7 @@ describe("grader: Gradescope bundle in Gradescope's layout", function () {
     fs.rmSync(path.join(ag, "results"), { recursive: true, force: true });
     fs.mkdirSync(path.join(ag, "submission"));
     files(path.join(ag, "submission"));
-    const env = { ...process.env, AUTOGRADER_ROOT: ag };
-    delete env.CS231N_GRADER_ROOT;
+    const env: NodeJS.ProcessEnv = { ...process.env, AUTOGRADER_ROOT: ag };
     const p = spawnSync(path.join(ag, "run_autograder"), [], { cwd: ag, env, encoding: "utf8" });
     assert.equal(p.status, 0, p.stderr);
     return { res: JSON.parse(fs.readFileSync(path.join(ag, "results", "results.json"), "utf8")), log: p.stdout + p.stderr };
