@@ -29,7 +29,7 @@ export function studentReadme(a: Assignment, nbs: string[]): string {
   return `# CS231n in TypeScript: ${a.name}
 
 ## Setup
-1. Install Node.js 20+ and Python 3.9+.
+1. Install Node.js 20.15+ and Python 3.11+.
 2. \`npm install\` — installs the libraries, builds TensorFlow for Node, creates a Python \`.venv\` with
    JupyterLab and the TypeScript (tslab) kernel, and downloads CIFAR-10 into \`datasets/\`.
 3. \`npm start\` — opens JupyterLab on \`notebooks/\`.
