@@ -63,20 +63,16 @@ export function findV2Root(mounts = read("/proc/self/mounts") ?? ""): string | n
   return null;
 }
 
-/** One group in a v1 controller hierarchy (memory or pids). */
-class V1Group {
+/** A control group directory (v1: one per controller hierarchy; v2: one in the unified hierarchy). */
+class Group {
   constructor(readonly dir: string) {}
-  static create(root: string, name: string): V1Group {
-    const dir = path.join(root, name);
-    fs.mkdirSync(dir);
-    return new V1Group(dir);
-  }
-  write(file: string, value: string): void {
-    fs.writeFileSync(path.join(this.dir, file), value);
-  }
   file(f: string): string {
     return path.join(this.dir, f);
   }
+  write(file: string, value: string): void {
+    fs.writeFileSync(this.file(file), value);
+  }
+  /** SIGKILLs every process in the group. */
   kill(): void {
     for (const p of (read(this.file("cgroup.procs")) ?? "").split("\n").filter(Boolean)) {
       try {
@@ -86,11 +82,30 @@ class V1Group {
       }
     }
   }
+  /** Kills what is left and removes the directory (retrying while the processes exit). */
+  remove(): void {
+    for (let i = 0; i < 50; i++) {
+      this.kill();
+      try {
+        fs.rmdirSync(this.dir);
+        return;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      }
+    }
+  }
 }
 
-/** One group in the unified (v2) hierarchy. */
-export class V2Group {
-  constructor(readonly dir: string) {}
+class V1Group extends Group {
+  static create(root: string, name: string): V1Group {
+    const dir = path.join(root, name);
+    fs.mkdirSync(dir);
+    return new V1Group(dir);
+  }
+}
+
+export class V2Group extends Group {
   /** Creates `root/name`, first enabling the wanted controllers for root's children. */
   static create(root: string, name: string, controllers: string[]): V2Group {
     const sub = (read(path.join(root, "cgroup.subtree_control")) ?? "").split(/\s+/);
@@ -100,41 +115,14 @@ export class V2Group {
     fs.mkdirSync(dir);
     return new V2Group(dir);
   }
-  write(file: string, value: string): void {
-    fs.writeFileSync(path.join(this.dir, file), value);
-  }
-  file(f: string): string {
-    return path.join(this.dir, f);
-  }
+  /** cgroup.kill (kernel ≥ 5.14) when there is one, else each process. */
   kill(): void {
-    if (fs.existsSync(this.file("cgroup.kill"))) {
-      try {
-        this.write("cgroup.kill", "1");
-        return;
-      } catch {
-        /* fall back to signalling each process */
-      }
-    }
-    for (const p of (read(this.file("cgroup.procs")) ?? "").split("\n").filter(Boolean)) {
-      try {
-        process.kill(Number(p), "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }
-  }
-}
-
-function removeDir(dir: string, kill: () => void): void {
-  for (let i = 0; i < 50; i++) {
-    kill();
     try {
-      fs.rmdirSync(dir);
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT") return;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      if (fs.existsSync(this.file("cgroup.kill"))) return this.write("cgroup.kill", "1");
+    } catch {
+      /* fall back to signalling each process */
     }
+    super.kill();
   }
 }
 
@@ -161,7 +149,7 @@ export function createCgroups(opts: CgroupOptions): Cgroups {
     try {
       const g = V1Group.create(path.join(v1Root!, c), name);
       v1[c] = g;
-      disposers.push(() => removeDir(g.dir, () => g.kill()));
+      disposers.push(() => g.remove());
       procs.push(g.file("cgroup.procs"));
       if (c === "memory") {
         const bytes = String(opts.memoryMB! * 1024 * 1024);
@@ -196,7 +184,7 @@ export function createCgroups(opts: CgroupOptions): Cgroups {
   if (v2ok.length) {
     try {
       const g = V2Group.create(v2Root!, name, v2ok);
-      disposers.push(() => removeDir(g.dir, () => g.kill()));
+      disposers.push(() => g.remove());
       procs.push(g.file("cgroup.procs"));
       if (v2ok.includes("memory")) {
         g.write("memory.max", String(opts.memoryMB! * 1024 * 1024));
