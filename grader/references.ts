@@ -10,7 +10,7 @@ import * as path from "path";
 import { Assignment, notebookNames, referencesFor, writeAtomic } from "./course";
 import { hiddenSession } from "./pipeline/run";
 import { effectiveRule, Rule, RuleSpec, validateRules } from "./rules";
-import { runSessions, Session, SessionResult } from "./runNotebook";
+import { runSessions, Session, SessionResult, TRUSTED_LIMITS } from "./runNotebook";
 import { directLaunch } from "./sandbox";
 
 export interface ReferencesFile {
@@ -65,6 +65,7 @@ export async function makeReferences(
     const results = await runSessions(sessions, launcher, {
       timeoutCellSec: opts.timeoutCellSec ?? 1800,
       deadline: Date.now() + 6 * 3600 * 1000,
+      limits: TRUSTED_LIMITS,
       onProgress: (l) => log(`[references] ${l}`),
     });
     for (const r of results) collect(r);

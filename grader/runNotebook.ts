@@ -128,6 +128,9 @@ export interface RunOptions {
   outputNotebook?: string;
 }
 
+/** Output kept by direct runs of trusted code (tests, tools): generous, but still bounded. */
+export const TRUSTED_LIMITS: OutputLimits = { outputCell: 64e6, outputNotebook: 256e6 };
+
 /** Runs one session directly (no sandbox) in `opts.root`. */
 async function runOne(s: Session, opts: RunOptions): Promise<RunResult> {
   const launcher = directLaunch(path.resolve(opts.root ?? REPO_ROOT), opts.env ?? {});
@@ -135,6 +138,7 @@ async function runOne(s: Session, opts: RunOptions): Promise<RunResult> {
     const [r] = await runSessions([s], launcher, {
       timeoutCellSec: opts.timeoutCellSec ?? 120,
       deadline: Date.now() + (opts.timeoutTotalSec ?? 3600) * 1000,
+      limits: TRUSTED_LIMITS,
     });
     return withIndex(r);
   } catch (e) {

@@ -56,13 +56,22 @@ def parse_error(stderr_text):
     return "Error", "\n".join(lines[:5])[:4000]
 
 
+def _prctl(option, arg):
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(option, arg, 0, 0, 0)
+    except Exception:
+        pass
+
+
+def die_with_parent():
+    """PR_SET_PDEATHSIG: SIGKILL when the parent (the grader, or this driver) dies."""
+    _prctl(1, signal.SIGKILL)
+
+
 def become_subreaper():
     """Orphans of a killed sandbox are re-parented to us (not to the host's init), so we reap them
     and a process cap's count drops before the next kernel starts."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-    except Exception:
-        pass
+    _prctl(36, 1)  # PR_SET_CHILD_SUBREAPER
 
 
 def reap():
@@ -170,7 +179,8 @@ class Kernel:
             r, w = os.pipe()
             argv = [a.replace("{info_fd}", str(w)) for a in argv]
         self.proc = subprocess.Popen(argv, cwd=L.get("cwd"), env=L["env"], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, pass_fds=[w] if w is not None else [], start_new_session=True)
+                                     stderr=subprocess.PIPE, pass_fds=[w] if w is not None else [], start_new_session=True,
+                                     preexec_fn=die_with_parent)
         threading.Thread(target=self._tail, daemon=True).start()
         pid = None
         if w is not None:

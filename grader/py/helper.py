@@ -23,6 +23,12 @@ def progress(line):
 
 
 def main():
+    try:  # die with the grader (its kernels die with us)
+        import ctypes
+        import signal
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
     req = json.load(sys.stdin)
     op = req.get("op")
     try:
