@@ -71,6 +71,12 @@ export interface SandboxOptions {
 
 /** The kernel's root directory inside the sandbox. */
 export const SANDBOX_ROOT = "/sandbox";
+/**
+ * Where a host path is bound: at the same path, except below /tmp (a checkout there, as CI clones
+ * may be), which the sandbox replaces by its own: those go below /.host (relative links between
+ * them, like node_modules/@tensorflow/tfjs-node → ../../native/tfjs-node, still resolve).
+ */
+const inside = (p: string): string => (p === "/tmp" || p.startsWith("/tmp/") ? `/.host${p}` : p);
 /** Environment passed through to a sandboxed kernel (numerics settings, never credentials). */
 const ENV_PASS = /^(ONEDNN_|DNNL_|TF_|OMP_|MKL_|KMP_|OPENBLAS_)|^(TZ|LANG|LC_ALL)$/;
 const ETC = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "passwd", "group", "nsswitch.conf", "hosts", "localtime", "timezone", "ssl", "ca-certificates", "os-release"];
@@ -142,11 +148,12 @@ export function makeSandbox(o: SandboxOptions): Launcher {
   }
   for (const e of ETC) if (fs.existsSync(path.join("/etc", e))) a.push("--ro-bind", path.join("/etc", e), path.join("/etc", e));
   a.push("--dev", "/dev", "--proc", "/proc");
-  for (const p of [...runtimePaths(), ...o.readOnly.filter((p) => fs.existsSync(p)).map((p) => fs.realpathSync(p))]) a.push("--ro-bind", p, p);
+  const readOnly = o.readOnly.filter((p) => fs.existsSync(p)).map((p) => fs.realpathSync(p));
+  for (const p of [...runtimePaths(), ...readOnly]) a.push("--ro-bind", p, inside(p));
   a.push("--size", String(o.diskMB * 1024 * 1024), "--tmpfs", S, "--dir", `${S}/.ipc`, "--dir", `${S}/.tmp`, "--symlink", `${S}/.tmp`, "/tmp");
   if (fs.existsSync(path.join(o.root, "lib"))) a.push("--ro-bind", path.join(o.root, "lib"), `${S}/lib`);
   for (const f of ["package.json", "tsconfig.json"]) if (fs.existsSync(path.join(o.root, f))) a.push("--ro-bind", path.join(o.root, f), `${S}/${f}`);
-  a.push("--symlink", fs.realpathSync(path.join(REPO_ROOT, "node_modules")), `${S}/node_modules`);
+  a.push("--symlink", inside(fs.realpathSync(path.join(REPO_ROOT, "node_modules"))), `${S}/node_modules`);
   // the connection file: bound read-only; the driver rewrites it on the host before each (re)start
   fs.writeFileSync(conn, "{}");
   a.push("--ro-bind", conn, `${S}/.kernel.json`, "--chdir", S);
@@ -159,7 +166,8 @@ export function makeSandbox(o: SandboxOptions): Launcher {
     LANG: "C.UTF-8",
     TF_CPP_MIN_LOG_LEVEL: "2",
     ...passEnv(),
-    ...o.env,
+    // a read-only path handed to the kernel (CIFAR10_DIR) names it as the kernel sees it
+    ...Object.fromEntries(Object.entries(o.env).map(([k, v]) => [k, fs.existsSync(v) && readOnly.includes(fs.realpathSync(v)) ? inside(fs.realpathSync(v)) : v])),
   };
   return {
     launch: { argv: [...joinCommand(cg.procs), ...a], connection_file: conn, ip: `${S}/.ipc/k`, connect_ip: `/proc/{pid}/root${S}/.ipc/k`, info_fd: true, cwd: o.work, env },

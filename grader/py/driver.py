@@ -321,6 +321,7 @@ class CellRun:
         self.stored = 0
         self.dropped = 0
         self.notes = []
+        self.displays = {}  # display_id -> index in outputs
 
 
 def execute(kernel, code, deadline, interruptible, limits, budget, probes):
@@ -412,8 +413,9 @@ def handle_iopub(frames, msg_id, run, limits, budget):
         return False
     if t in ("display_data", "update_display_data", "execute_result"):
         is_check = CHECK_MIME_B in raw
+        update = t == "update_display_data"
         over = run.stored + len(raw) > limits.output_cell or budget["stored"] + len(raw) > limits.output_notebook
-        if over and not is_check:
+        if over and not is_check and not update:
             run.dropped += len(raw)
             return False
         c = json.loads(raw)
@@ -425,23 +427,36 @@ def handle_iopub(frames, msg_id, run, limits, budget):
                 run.notes.append(problem)
             else:
                 run.checks.append(rec)
-            # the record itself is kept once, with the checks; the stored output keeps its text line
+            # the record is kept once, with the checks; the stored output keeps its text line
             data = {k: v for k, v in data.items() if k != CHECK_MIME}
             if not data:
                 return False
-            raw_len = len(json.dumps(data))
-            if run.stored + raw_len > limits.output_cell or budget["stored"] + raw_len > limits.output_notebook:
-                run.dropped += raw_len
+        size = len(json.dumps(data))
+        display_id = (c.get("transient") or {}).get("display_id")
+        if update:  # replaces the output shown earlier in this cell under the same id (live charts)
+            j = run.displays.get(display_id)
+            if j is None:
                 return False
-        else:
-            raw_len = len(raw)
-        run.stored += raw_len
-        budget["stored"] += raw_len
-        if t == "display_data":
-            run.outputs.append({"output_type": "display_data", "data": data, "metadata": c.get("metadata", {})})
-        elif t == "execute_result":
-            run.outputs.append({"output_type": "execute_result", "data": data, "metadata": c.get("metadata", {}),
-                                "execution_count": c.get("execution_count")})
+            old = run.outputs[j]["_size"]
+            if run.stored - old + size > limits.output_cell or budget["stored"] - old + size > limits.output_notebook:
+                run.dropped += size
+                return False
+            run.outputs[j]["data"] = data
+            run.outputs[j]["_size"] = size
+            run.stored += size - old
+            budget["stored"] += size - old
+            return False
+        if run.stored + size > limits.output_cell or budget["stored"] + size > limits.output_notebook:
+            run.dropped += size
+            return False
+        run.stored += size
+        budget["stored"] += size
+        out = {"output_type": t, "data": data, "metadata": c.get("metadata", {}), "_size": size}
+        if t == "execute_result":
+            out["execution_count"] = c.get("execution_count")
+        elif display_id:
+            run.displays[display_id] = len(run.outputs)
+        run.outputs.append(out)
         return False
     if t == "error":
         c = json.loads(raw)
@@ -614,6 +629,7 @@ def run_session(sess, cfg, limits, progress):
                            **({"unit": cell["unit"]} if "unit" in cell else {})})
         if "nb_cell" in cell:
             for o in run.outputs:
+                o.pop("_size", None)
                 if o["output_type"] == "stream":
                     o["text"] = "".join(o["text"])
             cell["nb_cell"]["outputs"] = run.outputs
