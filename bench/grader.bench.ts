@@ -29,6 +29,7 @@ export async function run(): Promise<BenchResult[]> {
     return [
       { name: `grader: fixture submission wall time (${starts.length} kernels)`, value: r.seconds, unit: "s" },
       { name: "grader: inside the kernel driver (starts+cells)", value: r.kernelSeconds, unit: "s" },
+      { name: "grader: kernels' CPU time (cgroup accounting)", value: r.cpuSeconds ?? NaN, unit: "s", note: "independent of the machine's load" },
       { name: "grader: mean kernel start (sandboxed tslab)", value: starts.reduce((a, b) => a + b, 0) / Math.max(1, starts.length), unit: "s" },
       { name: "grader: overhead per submission beyond kernels", value: r.overheadSeconds, unit: "s", max: 3, note: "unpack, validate, sandbox, helper start-up, compare, reports" },
     ];

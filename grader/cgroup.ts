@@ -39,6 +39,8 @@ export interface Cgroups {
   warnings: string[];
   /** peak memory of the group in bytes, when the kernel reports it */
   peakBytes(): number | null;
+  /** CPU seconds used by the group's processes so far (cgroup v1 cpuacct or v2 cpu.stat), if known */
+  cpuSeconds(): number | null;
   /** kills what is left in the group(s) and removes them */
   dispose(): void;
 }
@@ -139,6 +141,7 @@ export function createCgroups(opts: CgroupOptions): Cgroups {
   const warnings: string[] = [];
   const disposers: (() => void)[] = [];
   let peak: () => number | null = () => null;
+  let cpu: () => number | null = () => null;
   const memMsg = `the kernel was killed: it exceeded the memory limit of ${opts.memoryMB} MB`;
   const pidsMsg = `the cell started too many processes or threads (the limit is ${opts.pids})`;
 
@@ -197,6 +200,10 @@ export function createCgroups(opts: CgroupOptions): Cgroups {
         peak = () => Number(read(g.file("memory.peak"))) || null;
         applied.push(`memory ${opts.memoryMB} MB (cgroup v2)`);
       }
+      cpu = () => {
+        const m = /^usage_usec (\d+)$/m.exec(read(g.file("cpu.stat")) ?? "");
+        return m ? Number(m[1]) / 1e6 : null;
+      };
       if (v2ok.includes("pids")) {
         g.write("pids.max", String(opts.pids));
         probes.push({ file: g.file("pids.events"), key: "max", name: "ProcessLimit", message: pidsMsg });
@@ -206,12 +213,24 @@ export function createCgroups(opts: CgroupOptions): Cgroups {
       warnings.push(`${v2ok.map((c) => (c === "memory" ? "memory" : "process")).join(" and ")} cap not applied: cgroup v2 group under ${v2Root}: ${msg(e)}`);
     }
   }
+  // CPU accounting (not a cap): what a submission costs, whatever the machine's load
+  if (v2ok.length === 0 && v1Has("cpuacct")) {
+    try {
+      const g = V1Group.create(path.join(v1Root!, "cpuacct"), name);
+      disposers.push(() => g.remove());
+      procs.push(g.file("cgroup.procs"));
+      cpu = () => Number(read(g.file("cpuacct.usage"))) / 1e9 || null;
+    } catch {
+      /* accounting only */
+    }
+  }
   return {
     procs,
     probes,
     applied,
     warnings,
     peakBytes: () => peak(),
+    cpuSeconds: () => cpu(),
     dispose: () => {
       for (const d of disposers) d();
     },

@@ -97,7 +97,7 @@ export async function gradeSubmission(a: Assignment, ref: ReferencesFile, submis
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `cs231n-grade-${name}-`));
   let fatal: string | undefined;
   let warnings: string[] = [];
-  let ran: RunStage = { units: [], kernelSeconds: 0, peakMemoryBytes: null, applied: [], warnings: [] };
+  let ran: RunStage = { units: [], kernelSeconds: 0, peakMemoryBytes: null, cpuSeconds: null, applied: [], warnings: [] };
   try {
     try {
       const { dir } = await unpack(submission, work);
@@ -135,6 +135,7 @@ export async function gradeSubmission(a: Assignment, ref: ReferencesFile, submis
       overheadSeconds: Math.max(0, seconds - ran.kernelSeconds),
       sandbox: [...ran.applied, ...ran.warnings],
       peakMemoryBytes: ran.peakMemoryBytes,
+      cpuSeconds: ran.cpuSeconds,
     };
     await writeReports(opts.out, r);
     return r;

@@ -54,6 +54,8 @@ export interface SubmissionResult {
   /** caps in force and caps that could not be applied (for the instructor) */
   sandbox: string[];
   peakMemoryBytes?: number | null;
+  /** CPU seconds of the kernels (cgroup accounting): the cost independent of the machine's load */
+  cpuSeconds?: number | null;
 }
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);

@@ -50,6 +50,8 @@ export interface Launcher {
   applied: string[];
   warnings: string[];
   peakBytes(): number | null;
+  /** CPU seconds of the kernels so far, if the machine accounts them (cgroups) */
+  cpuSeconds(): number | null;
   dispose(): void;
 }
 
@@ -176,6 +178,7 @@ export function makeSandbox(o: SandboxOptions): Launcher {
     applied: [`no network, read-only allow-listed filesystem, writable space ${o.diskMB} MB (bubblewrap)`, ...cg.applied],
     warnings: cg.warnings,
     peakBytes: () => cg.peakBytes(),
+    cpuSeconds: () => cg.cpuSeconds(),
     dispose: () => cg.dispose(),
   };
 }
@@ -198,6 +201,7 @@ export function directLaunch(root: string, env: Record<string, string>): Launche
     applied: [],
     warnings: [],
     peakBytes: () => null,
+    cpuSeconds: () => null,
     dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -8,6 +8,7 @@
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { assignment } from "../grader/course";
 import { gradeBatch, SubmissionResult } from "../grader/grade";
@@ -32,7 +33,8 @@ describe("grader: assignment 1 end to end — solution 100%, release 0 (quick mo
     const rs = await gradeBatch(a, [sol, rel.dir], { out, jobs: 2, quick: true, log: () => undefined });
     console.log(
       `      2 submissions graded in ${((Date.now() - t0) / 1000).toFixed(0)} s: ` +
-        rs.map((r) => `${r.name} ${r.score}/${r.maxScore} in ${r.seconds.toFixed(0)} s (${r.units.map((u) => `${u.name} ${u.seconds.toFixed(0)}s`).join(", ")}; overhead ${r.overheadSeconds.toFixed(1)} s)`).join("; "),
+        rs.map((r) => `${r.name} ${r.score}/${r.maxScore} in ${r.seconds.toFixed(0)} s, kernels' CPU ${(r.cpuSeconds ?? 0).toFixed(0)} s (${r.units.map((u) => `${u.name} ${u.seconds.toFixed(0)}s`).join(", ")}; overhead ${r.overheadSeconds.toFixed(1)} s)`).join("; ") +
+        `; load ${os.loadavg()[0].toFixed(1)}`,
     );
     by.solution = rs[0];
     by.release = rs[1];

@@ -9,6 +9,7 @@
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { assignment } from "../grader/course";
 import { gradeBatch, submissionNames } from "../grader/grade";
@@ -85,7 +86,8 @@ describe("grader: 20 submissions with --jobs 2 lose nothing", function () {
     const per = rs.map((r) => r.seconds);
     console.log(
       `      20 submissions in ${secs.toFixed(0)} s (${(secs / 20).toFixed(1)} s each with 2 jobs; one submission ${Math.min(...per).toFixed(1)}–${Math.max(...per).toFixed(1)} s, ` +
-        `overhead beyond the kernel runs ${Math.max(...rs.map((r) => r.overheadSeconds)).toFixed(2)} s at most)`,
+        `overhead beyond the kernel runs ${Math.max(...rs.map((r) => r.overheadSeconds)).toFixed(2)} s at most; ` +
+        `kernels' CPU ${rs.reduce((s, r) => s + (r.cpuSeconds ?? 0), 0).toFixed(0)} s in all, load ${os.loadavg()[0].toFixed(1)})`,
     );
     // progress: one line per finished submission, [k/20] name: score/max in S s, ETA
     const lines = progress.filter((l) => /^\[\d+\/20\]/.test(l));

@@ -29,13 +29,15 @@ describe("grader: cgroup caps (v1 and v2)", function () {
     try {
       assert.deepEqual(cg.applied, ["memory 256 MB (cgroup v1)", "processes 64 (cgroup v1)"]);
       assert.deepEqual(cg.warnings, []);
-      const [mem, pids] = cg.procs.map((p) => path.dirname(p));
+      const [mem, pids, cpuacct] = cg.procs.map((p) => path.dirname(p));
+      assert.match(cpuacct, /\/cpuacct\//);
       assert.equal(fs.readFileSync(path.join(mem, "memory.limit_in_bytes"), "utf8").trim(), String(256 << 20));
       assert.equal(fs.readFileSync(path.join(pids, "pids.max"), "utf8").trim(), "64");
       assert.deepEqual(cg.probes.map((p) => [path.basename(p.file), p.key, p.name]), [["memory.oom_control", "oom_kill", "OutOfMemory"], ["pids.events", "max", "ProcessLimit"]]);
       // a process started with the join prefix lands in both groups
       const out = execFileSync(joinCommand(cg.procs)[0], [...joinCommand(cg.procs).slice(1), "cat", "/proc/self/cgroup"], { encoding: "utf8" });
-      for (const c of ["memory", "pids"]) assert.match(out, new RegExp(`:${c}:.*/${path.basename(mem)}$`, "m"));
+      for (const c of ["memory", "pids", "cpuacct"]) assert.match(out, new RegExp(`:(\\w+,)*${c}(,\\w+)*:.*/${path.basename(mem)}$`, "m"));
+      assert.ok((cg.cpuSeconds() ?? 0) > 0, "the joined process's CPU time is accounted");
     } finally {
       cg.dispose();
     }

@@ -48,6 +48,8 @@ export interface RunStage {
   /** seconds inside the driver (kernel starts + cells) */
   kernelSeconds: number;
   peakMemoryBytes: number | null;
+  /** CPU seconds of the kernels (cgroup accounting), if known */
+  cpuSeconds: number | null;
   /** caps in force, and caps that could not be applied */
   applied: string[];
   warnings: string[];
@@ -104,7 +106,7 @@ export async function runUnits(a: Assignment, notebooks: ValidNotebook[], o: Run
       const ex = path.join(executedDir, r.name);
       if (fs.existsSync(ex)) u.executed = ex;
     }
-    return { units, kernelSeconds, peakMemoryBytes: launcher.peakBytes(), applied, warnings: launcher.warnings };
+    return { units, kernelSeconds, peakMemoryBytes: launcher.peakBytes(), cpuSeconds: launcher.cpuSeconds(), applied, warnings: launcher.warnings };
   } finally {
     launcher.dispose();
   }
