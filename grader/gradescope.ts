@@ -43,7 +43,7 @@ cd "$HERE/course"
 CS231N_SKIP_APT=1 npm install
 # the grader refuses to run student code unsandboxed: check the sandbox works in this container
 if ! bwrap --unshare-all --die-with-parent --ro-bind / / --dev /dev --proc /proc --size 1048576 --tmpfs /tmp true; then
-  echo "setup.sh: bubblewrap cannot create a sandbox in this container; the grader will not run student code without one." >&2
+  echo "setup.sh: bubblewrap cannot create a sandbox in this container (user namespaces blocked?); the grader will not run student code without one. Grade locally with npm run grade instead." >&2
   exit 1
 fi
 echo "setup.sh: ready"
@@ -61,7 +61,8 @@ COURSE="$AG/source/course"
 OUT="$(mktemp -d)"
 mkdir -p "$AG/results"
 cd "$COURSE" || exit 1
-node_modules/.bin/ts-node --transpile-only grader/cli.ts grade "$AG/submission" --assignment ${a.name} --course "$COURSE" --out "$OUT"${quick ? " --quick" : ""} \${CS231N_GRADE_FLAGS:-}
+# the grader's progress and sandbox notes go to stdout, which Gradescope shows to instructors only
+node_modules/.bin/ts-node --transpile-only grader/cli.ts grade "$AG/submission" --assignment ${a.name} --course "$COURSE" --out "$OUT"${quick ? " --quick" : ""} \${CS231N_GRADE_FLAGS:-} 2>&1
 status=$?
 if [ -f "$OUT/submission/results.json" ]; then
   cp "$OUT/submission/results.json" "$AG/results/results.json"

@@ -6,6 +6,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { assignment } from "../grader/course";
+import { gradeBatch } from "../grader/grade";
 import { runSessions } from "../grader/runNotebook";
 import { makeSandbox, SANDBOX_ROOT } from "../grader/sandbox";
 import { fixtureCourse } from "./helpers/graderCourse";
@@ -72,5 +74,15 @@ describe("grader: sandbox launch", function () {
     } finally {
       sb.dispose();
     }
+  });
+
+  it("--no-sandbox (debugging the grader on trusted code) grades the same and says so", async () => {
+    const sub = path.join(fx.tmp, "nosb");
+    fs.mkdirSync(sub);
+    fs.cpSync(path.join(fx.course, "lib"), path.join(sub, "lib"), { recursive: true });
+    for (const n of ["basics.ipynb", "second.ipynb"]) fs.copyFileSync(path.join(fx.course, "notebooks/fx1", n), path.join(sub, n));
+    const [r] = await gradeBatch(assignment("fx1", fx.course), [sub], { out: path.join(fx.tmp, "nosb-out"), noSandbox: true, log: () => undefined });
+    assert.equal(r.score, 10, JSON.stringify(r.checks.filter((c) => !c.passed)));
+    assert.match(r.sandbox.join("; "), /NO SANDBOX/);
   });
 });
