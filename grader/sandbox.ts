@@ -23,7 +23,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Cgroups, createCgroups, joinCommand, Probe } from "./cgroup";
+import { Cgroups, createCgroups, joinCommand } from "./cgroup";
 import { REPO_ROOT } from "./paths";
 
 /** What the driver needs to start a kernel (see grader/py/driver.py `Kernel.start`). */
@@ -41,18 +41,11 @@ export interface KernelLaunch {
   env: Record<string, string>;
 }
 
-export interface Launcher {
+/** A kernel launch and the caps around it (probes, accounting and clean-up come from its cgroups). */
+export interface Launcher extends Pick<Cgroups, "probes" | "applied" | "warnings" | "peakBytes" | "cpuSeconds" | "dispose"> {
   launch: KernelLaunch;
-  probes: Probe[];
   /** cgroup.procs files of the kernel's groups: emptied after each kernel */
   members: string[];
-  /** caps in force and caps that could not be applied */
-  applied: string[];
-  warnings: string[];
-  peakBytes(): number | null;
-  /** CPU seconds of the kernels so far, if the machine accounts them (cgroups) */
-  cpuSeconds(): number | null;
-  dispose(): void;
 }
 
 export interface SandboxOptions {
