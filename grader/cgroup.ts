@@ -84,9 +84,9 @@ class Group {
       }
     }
   }
-  /** Kills what is left and removes the directory (retrying while the processes exit). */
+  /** Kills what is left and removes the directory (retrying for up to 5 s while the processes exit). */
   remove(): void {
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 250; i++) {
       this.kill();
       try {
         fs.rmdirSync(this.dir);
