@@ -35,7 +35,7 @@ async function runAll(name: string, isa: string, quick: boolean, only: string[])
   }
   for (const h of hiddenTests(a).filter((t) => wanted(t.name))) {
     console.error(`[float32] ${isa}: ${h.name}`);
-    runs.push(await runCells({ cells: h.cells }, { env, timeoutCellSec: 600 }));
+    runs.push(await runCells(h.cells, { env, timeoutCellSec: 600 }));
   }
   for (const r of runs) {
     const bad = r.cells.filter((c) => c.status !== "ok");
