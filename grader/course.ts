@@ -1,7 +1,7 @@
 /** Where an assignment's sources live. `courseRoot` is the repo, or a fixture course in tests. */
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "./runNotebook";
+import { REPO_ROOT } from "./paths";
 
 export interface Assignment {
   name: string;
@@ -43,21 +43,25 @@ export function notebookNames(a: Assignment): string[] {
   return fs.readdirSync(a.notebooksDir).filter((f) => f.endsWith(".ipynb") && !f.startsWith(".")).sort();
 }
 
-/** Hidden test files: each is split into cells at lines `// %%`. */
-export function hiddenTests(a: Assignment): { name: string; cells: string[] }[] {
+/**
+ * Hidden test files, each split into cells at lines `// %%`. When a file has code before its first
+ * `// %%` line, that first cell is its setup (`setup: true`), re-run after a kernel restart.
+ */
+export function hiddenTests(a: Assignment): { name: string; cells: string[]; setup: boolean }[] {
   if (!fs.existsSync(a.hiddenDir)) return [];
   return fs
     .readdirSync(a.hiddenDir)
     .filter((f) => f.endsWith(".ts"))
     .sort()
-    .map((f) => ({
-      name: `hidden/${f.replace(/\.ts$/, "")}`,
-      cells: fs
-        .readFileSync(path.join(a.hiddenDir, f), "utf8")
-        .split(/^\/\/ %%.*$/m)
-        .map((c) => c.trim())
-        .filter((c) => c.length > 0),
-    }));
+    .map((f) => {
+      const chunks = fs.readFileSync(path.join(a.hiddenDir, f), "utf8").split(/^\/\/ %%.*$/m);
+      const code = (c: string): boolean => c.split("\n").some((l) => l.trim() && !l.trim().startsWith("//"));
+      return {
+        name: `hidden/${f.replace(/\.ts$/, "")}`,
+        cells: chunks.map((c) => c.trim()).filter((c) => c.length > 0),
+        setup: chunks.length > 1 && code(chunks[0]),
+      };
+    });
 }
 
 /** Writes a file atomically (temp file + rename). */

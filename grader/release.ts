@@ -8,7 +8,8 @@ import * as path from "path";
 import { Assignment, notebookNames } from "./course";
 import { Notebook, stripNotebook } from "./markers";
 import { assignmentOrder, releaseLibFile } from "./ownership";
-import { REPO_ROOT } from "./runNotebook";
+import { REPO_ROOT } from "./paths";
+import { callPythonSync } from "./python";
 
 const GRADER_SCRIPTS = ["release", "references", "grade", "gradescope", "bench", "test", "test:e2e", "notebooks:full"];
 const DEV_ONLY = ["mocha", "@types/mocha", "playwright-core", "ts-node"];
@@ -29,7 +30,7 @@ export function studentReadme(a: Assignment, nbs: string[]): string {
   return `# CS231n in TypeScript: ${a.name}
 
 ## Setup
-1. Install Node.js 20+ and Python 3.9+.
+1. Install Node.js 20.15+ and Python 3.11+.
 2. \`npm install\` — installs the libraries, builds TensorFlow for Node, creates a Python \`.venv\` with
    JupyterLab and the TypeScript (tslab) kernel, and downloads CIFAR-10 into \`datasets/\`.
 3. \`npm start\` — opens JupyterLab on \`notebooks/\`.
@@ -114,6 +115,6 @@ export function makeRelease(a: Assignment, opts: { outRoot?: string; typecheck?:
   }
   const zip = path.join(outRoot, `${a.name}.zip`);
   fs.rmSync(zip, { force: true });
-  execFileSync("zip", ["-qr", zip, a.name], { cwd: outRoot });
+  callPythonSync("zip", { dir, zip, prefix: a.name });
   return { dir, zip, regions, files };
 }

@@ -65,13 +65,19 @@ function elemOk(rule: Rule, got: Scalar, want: Scalar): boolean {
   return false;
 }
 
-/** Compares a student's check (or its absence) with the reference under the rule. */
+/**
+ * Compares a student's check (or its absence) with the reference under the rule. With
+ * `opts.hideExpected` (hidden tests) the message says what went wrong (wrong shape, how far off)
+ * without showing the expected values.
+ */
 export function compare(
   rule: Rule,
   ref: { value: Value | null; shape?: number[] | null },
   got: { value: Value; shape?: number[] | null } | undefined,
   missingReason?: string,
+  opts: { hideExpected?: boolean } = {},
 ): Verdict {
+  const hide = !!opts.hideExpected;
   const max = rule.points;
   const fail = (message: string): Verdict => ({ score: 0, max, passed: false, message });
   if (!got) return fail(missingReason ?? "no value was recorded for this check (did its cell run?)");
@@ -96,9 +102,13 @@ export function compare(
   const tolText = rule.rule === "exact" ? "exactly" : `within ${rule.rule === "abs" ? "absolute" : "relative"} tolerance ${fmtNum(tol)}`;
   if (wantArr !== gotArr) return fail(`expected ${wantArr ? `an array of shape ${shapeStr(ref.shape)}` : "a single value"}, got ${gotArr ? `an array of shape ${shapeStr(got.shape)}` : "a single value"}`);
   if (!wantArr) {
-    return elemOk(rule, got.value as Scalar, want as Scalar)
-      ? { score: max, max, passed: true, message: `matches ${fmtVal(want)} ${tolText}` }
-      : fail(`expected ${fmtVal(want)} ${tolText}, got ${fmtVal(got.value)}`);
+    if (elemOk(rule, got.value as Scalar, want as Scalar))
+      return { score: max, max, passed: true, message: hide ? `matches ${tolText}` : `matches ${fmtVal(want)} ${tolText}` };
+    if (!hide) return fail(`expected ${fmtVal(want)} ${tolText}, got ${fmtVal(got.value)}`);
+    const d = Math.abs(num(got.value as Scalar) - num(want as Scalar));
+    if (rule.rule === "exact" || !Number.isFinite(d)) return fail(`the value ${fmtVal(got.value)} is wrong (it must match ${tolText})`);
+    const rel = d / Math.max(Math.abs(num(want as Scalar)), 1e-12);
+    return fail(`off by ${fmtNum(d)} (relative ${fmtNum(rel)}); it must match ${tolText}`);
   }
   const w = want as Scalar[];
   const g = got.value as Scalar[];
@@ -118,12 +128,11 @@ export function compare(
   }
   if (bad === 0) return { score: max, max, passed: true, message: `all ${w.length} values match ${tolText}` };
   const score = partial ? Math.round(max * ((w.length - bad) / w.length) * 100) / 100 : 0;
-  return {
-    score,
-    max,
-    passed: false,
-    message: `${bad} of ${w.length} values differ ${rule.rule === "exact" ? "" : `beyond ${rule.rule} tolerance ${fmtNum(tol)} `}(first at flat index ${firstBad}: expected ${fmtVal(w[firstBad])}, got ${fmtVal(g[firstBad])}; max ${rule.rule} error ${fmtNum(maxErr)})`,
-  };
+  const differ = `${bad} of ${w.length} values differ ${rule.rule === "exact" ? "" : `beyond ${rule.rule} tolerance ${fmtNum(tol)} `}`;
+  const detail = hide
+    ? `(first at flat index ${firstBad}${rule.rule === "exact" ? "" : `; max ${rule.rule} error ${fmtNum(maxErr)}`})`
+    : `(first at flat index ${firstBad}: expected ${fmtVal(w[firstBad])}, got ${fmtVal(g[firstBad])}; max ${rule.rule} error ${fmtNum(maxErr)})`;
+  return { score, max, passed: false, message: differ + detail };
 }
 
 /** A rule as written in grading.json: a Rule, optionally with quick-mode overrides. */

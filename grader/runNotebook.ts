@@ -1,37 +1,42 @@
 /**
- * Executes a notebook headless with the real tslab kernel and records each cell's fate.
+ * Executes notebooks and cell lists headless with the real tslab kernel and records each cell's fate.
  *
- * The kernel protocol is spoken by grader/nbrun.py (jupyter_client, from the project's .venv; see
- * its docstring for why not nbclient). This module spawns it, optionally inside a sandbox command
- * prefix (bubblewrap + cgroup, see grader/sandbox.ts), and returns a typed result.
+ * The kernel protocol is spoken by grader/py/driver.py (see its docstring), reached through the one
+ * Python boundary (grader/python.ts). A *session* is one kernel's plan: a notebook file, or a list of
+ * cells (the hidden tests of an assignment, each cell tagged with the test file it came from).
+ * `runSessions` runs several in one helper process; `runNotebook` is the simple form for tests.
  */
-import { spawn } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-
-export const REPO_ROOT = path.resolve(__dirname, "..");
-export const PYTHON = path.join(REPO_ROOT, ".venv", "bin", "python");
-export const NBRUN_PY = path.join(REPO_ROOT, "grader", "nbrun.py");
+import { callPython } from "./python";
+import { directLaunch, Launcher } from "./sandbox";
+import { REPO_ROOT } from "./paths";
+export { REPO_ROOT, PYTHON } from "./paths";
 
 export type CellStatus = "ok" | "error" | "timeout" | "died" | "aborted";
 export interface CellOutcome {
-  /** index in the notebook's cells (markdown included) */
+  /** index in the notebook's cells (markdown included); for hidden tests, in the test file's cells */
   index: number;
   /** 1-based index among code cells */
   codeIndex: number;
   status: CellStatus;
   seconds: number;
-  source: string;
+  /** the cell's code (notebook cells only: hidden test code never leaves the run stage) */
+  source?: string;
   error?: { name: string; message: string };
+  /** e.g. "[output truncated: 598.3 MB dropped]", a refused oversized check */
+  notes?: string[];
+  /** hidden tests: the test file (unit) the cell belongs to */
+  unit?: string;
 }
 export type CheckScalar = number | string | boolean;
 export interface CheckRecord {
   id: string;
   value: CheckScalar | CheckScalar[];
   shape?: number[] | null;
-  /** index of the notebook cell that emitted it */
+  /** index of the cell that emitted it */
   cell: number;
+  /** hidden tests: the test file (unit) of that cell */
+  unit?: string;
 }
 export interface RunResult {
   /** false when the run itself failed (kernel never started, helper crashed) */
@@ -43,6 +48,75 @@ export interface RunResult {
   restarts: number;
   seconds: number;
 }
+
+/** A cell of a cell-list session (hidden tests). `setup` cells are re-run after a kernel restart. */
+export interface SessionCell {
+  source: string;
+  unit: string;
+  index: number;
+  codeIndex: number;
+  setup?: boolean;
+}
+export type Session = { name: string; notebook: string; outputNotebook?: string } | { name: string; cells: SessionCell[] };
+export interface SessionResult extends Omit<RunResult, "checksById"> {
+  name: string;
+}
+
+/** Caps on what a run stores (driver-side; the defaults are the grader's). */
+export interface OutputLimits {
+  /** bytes of output kept per cell (default 1 MB) */
+  outputCell?: number;
+  /** bytes of output kept per notebook (default 10 MB) */
+  outputNotebook?: number;
+}
+
+export interface RunSessionsOptions {
+  timeoutCellSec?: number;
+  /** wall-clock deadline (ms since epoch) for all sessions together */
+  deadline?: number;
+  limits?: OutputLimits & { diskMB?: number };
+  onProgress?: (line: string) => void;
+}
+
+interface RawSession {
+  name: string;
+  ok: boolean;
+  error?: string;
+  cells: CellOutcome[];
+  checks: CheckRecord[];
+  restarts: number;
+  seconds: number;
+}
+
+export async function runSessions(sessions: Session[], launcher: Launcher, opts: RunSessionsOptions = {}): Promise<SessionResult[]> {
+  const deadline = opts.deadline ?? Date.now() + 3600 * 1000;
+  const req = {
+    sessions: sessions.map((s) =>
+      "notebook" in s
+        ? { name: s.name, notebook: path.resolve(s.notebook), output_notebook: s.outputNotebook ? path.resolve(s.outputNotebook) : null }
+        : { name: s.name, cells: s.cells },
+    ),
+    launch: launcher.launch,
+    probes: launcher.probes,
+    members: launcher.members,
+    timeout_cell: opts.timeoutCellSec ?? 600,
+    deadline: deadline / 1000,
+    limits: { output_cell: opts.limits?.outputCell, output_notebook: opts.limits?.outputNotebook, disk_mb: opts.limits?.diskMB },
+  };
+  // hard stop for the helper: the deadline plus start-up and shutdown slack
+  const res = await callPython<{ sessions: RawSession[] }>("run", req, {
+    onProgress: opts.onProgress,
+    timeoutMs: Math.max(0, deadline - Date.now()) + 120000,
+  });
+  return res.sessions.map((r) => ({ name: r.name, ok: r.ok, error: r.error, cells: r.cells, checks: r.checks, restarts: r.restarts, seconds: r.seconds }));
+}
+
+function withIndex(r: SessionResult): RunResult {
+  const checksById: Record<string, CheckRecord> = {};
+  for (const c of r.checks) checksById[c.id] = c; // the last emission of an id wins
+  return { ok: r.ok, error: r.error, cells: r.cells, checks: r.checks, checksById, restarts: r.restarts, seconds: r.seconds };
+}
+
 export interface RunOptions {
   /** project/bundle root the kernel runs in (imports "./lib/index" resolve there); default: the repo */
   root?: string;
@@ -52,89 +126,33 @@ export interface RunOptions {
   timeoutTotalSec?: number;
   /** write the executed notebook here */
   outputNotebook?: string;
-  /** command prefix wrapping the python helper (sandbox), e.g. ["bwrap", ...] */
-  wrap?: string[];
-  /** directory for the temporary result file (must be writable inside the sandbox) */
-  tmpDir?: string;
-  /** path of nbrun.py to use (a copy inside the sandbox's work dir) */
-  nbrunPath?: string;
-  /** environment for the helper process itself */
-  helperEnv?: NodeJS.ProcessEnv;
 }
 
-function finish(raw: Omit<RunResult, "checksById">): RunResult {
-  const checksById: Record<string, CheckRecord> = {};
-  for (const c of raw.checks) checksById[c.id] = c; // the last emission of an id wins
-  return { ...raw, checksById };
-}
+/** Output kept by direct runs of trusted code (tests, tools): generous, but still bounded. */
+export const TRUSTED_LIMITS: OutputLimits = { outputCell: 64e6, outputNotebook: 256e6 };
 
-/** Runs either a notebook file or a list of code cell sources (hidden tests). */
-export async function runCells(
-  input: { notebook: string } | { cells: string[] },
-  opts: RunOptions = {},
-): Promise<RunResult> {
-  const tmp = fs.mkdtempSync(path.join(opts.tmpDir ?? os.tmpdir(), "nbrun-"));
-  const resultPath = path.join(tmp, "result.json");
-  const cfg = {
-    notebook: "notebook" in input ? path.resolve(input.notebook) : null,
-    cells: "cells" in input ? input.cells : null,
-    root: path.resolve(opts.root ?? REPO_ROOT),
-    env: opts.env ?? {},
-    timeout_cell: opts.timeoutCellSec ?? 120,
-    timeout_total: opts.timeoutTotalSec ?? 3600,
-    result: resultPath,
-    output_notebook: opts.outputNotebook ? path.resolve(opts.outputNotebook) : null,
-  };
-  const argv = [...(opts.wrap ?? []), PYTHON, opts.nbrunPath ?? NBRUN_PY];
-  const t0 = Date.now();
-  // Hard stop for the helper itself: total timeout plus start-up and shutdown slack.
-  const hardMs = (cfg.timeout_total + 90) * 1000;
-  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const p = spawn(argv[0], argv.slice(1), {
-      cwd: cfg.root,
-      env: { ...process.env, ...(opts.helperEnv ?? {}) },
-      stdio: ["pipe", "ignore", "pipe"],
-      detached: true,
-    });
-    let err = "";
-    p.stderr!.on("data", (d: Buffer) => {
-      if (err.length < 20000) err += d.toString();
-    });
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-p.pid!, "SIGKILL");
-      } catch {
-        /* gone */
-      }
-    }, hardMs);
-    p.on("error", (e) => {
-      clearTimeout(timer);
-      resolve({ code: -1, stderr: String(e) });
-    });
-    p.on("close", (c) => {
-      clearTimeout(timer);
-      resolve({ code: c, stderr: err });
-    });
-    p.stdin!.end(JSON.stringify(cfg));
-  });
-  let raw: Omit<RunResult, "checksById">;
+/** Runs one session directly (no sandbox) in `opts.root`. */
+async function runOne(s: Session, opts: RunOptions): Promise<RunResult> {
+  const launcher = directLaunch(path.resolve(opts.root ?? REPO_ROOT), opts.env ?? {});
   try {
-    const r = JSON.parse(fs.readFileSync(resultPath, "utf8"));
-    raw = { ok: r.ok, error: r.error, cells: r.cells, checks: r.checks, restarts: r.restarts ?? 0, seconds: r.seconds };
-  } catch {
-    raw = {
-      ok: false,
-      error: `notebook runner failed (exit ${code}): ${stderr.trim().split("\n").slice(-8).join("\n")}`,
-      cells: [],
-      checks: [],
-      restarts: 0,
-      seconds: (Date.now() - t0) / 1000,
-    };
+    const [r] = await runSessions([s], launcher, {
+      timeoutCellSec: opts.timeoutCellSec ?? 120,
+      deadline: Date.now() + (opts.timeoutTotalSec ?? 3600) * 1000,
+      limits: TRUSTED_LIMITS,
+    });
+    return withIndex(r);
+  } catch (e) {
+    return { ok: false, error: (e as Error).message, cells: [], checks: [], checksById: {}, restarts: 0, seconds: 0 };
+  } finally {
+    launcher.dispose();
   }
-  fs.rmSync(tmp, { recursive: true, force: true });
-  return finish(raw);
 }
 
 export function runNotebook(notebookPath: string, opts: RunOptions = {}): Promise<RunResult> {
-  return runCells({ notebook: notebookPath }, opts);
+  return runOne({ name: path.basename(notebookPath), notebook: notebookPath, outputNotebook: opts.outputNotebook }, opts);
+}
+
+/** Runs a list of code cells (one unit) directly; for tests and tools. */
+export function runCells(cells: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return runOne({ name: "cells", cells: cells.map((source, i) => ({ source, unit: "cells", index: i, codeIndex: i + 1 })) }, opts);
 }

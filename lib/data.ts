@@ -154,3 +154,21 @@ export function getCifar10Data(opts: Cifar10DataOptions = {}): Cifar10Data {
   tf.dispose([all.XTrain, all.yTrain, all.XTest, all.yTest]);
   return { ...out, classes: all.classes };
 }
+
+/**
+ * Accuracy of the best constant predictor on labels y (N,) int32: the share of the most frequent class.
+ * A classifier must beat this, not just 1/C, to have learned anything (graded accuracy thresholds are
+ * checked against it).
+ */
+export function majorityClassRate(y: Tensor): number {
+  const labels = y.dataSync() as ArrayLike<number>;
+  if (labels.length === 0) throw new Error("majorityClassRate: y is empty");
+  const counts = new Map<number, number>();
+  let best = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const c = (counts.get(labels[i]) ?? 0) + 1;
+    counts.set(labels[i], c);
+    if (c > best) best = c;
+  }
+  return best / labels.length;
+}

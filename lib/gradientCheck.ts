@@ -197,6 +197,30 @@ export function relErrorFloored(x: Tensor | number | ArrayLike<number>, y: Tenso
   return m;
 }
 
+/**
+ * Relative error against the scale of y (float32 comparisons of gradients): the largest elementwise
+ * difference divided by the largest |y|, max_i |x_i - y_i| / max(1e-8, max_j |y_j|). It is the floored
+ * relative error with the floor at 100% of max |y|. Two float32 computations of the same gradient that
+ * sum in different orders (hand-written vs tf.grad, or a different CPU's matmul kernel) differ by a
+ * few units of float32 rounding at the scale of the largest entries; entries that nearly cancel carry
+ * that absolute rounding too, so any per-element measure is dominated by summation order there. This
+ * one is not: it stays near 1e-7 for correct code on every CPU, while a wrong gradient gives about the
+ * size of its error relative to the largest entry (a 2% error of every entry gives 0.02).
+ */
+export function relErrorScaled(x: Tensor | number | ArrayLike<number>, y: Tensor | number | ArrayLike<number>): number {
+  const a = toArray(x);
+  const b = toArray(y);
+  if (a.length !== b.length) throw new Error(`relErrorScaled: ${a.length} vs ${b.length} elements`);
+  let ymax = 0;
+  for (let i = 0; i < b.length; i++) ymax = Math.max(ymax, Math.abs(b[i]));
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    if (d > m || Number.isNaN(d)) m = d;
+  }
+  return m / Math.max(1e-8, ymax);
+}
+
 // BEGIN ASSIGNMENT assignment2
 /** Result of gradCheckModel. */
 export interface ModelGradCheck {

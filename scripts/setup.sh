@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time (and idempotent) project set-up, run by `npm install` as the postinstall step:
-#   1. Python venv .venv with JupyterLab, nbformat, nbclient, plotly (pinned in requirements.txt)
+#   0. Node >= 20.15 (zlib.crc32) and Python >= 3.11 (the pinned ipykernel), or a clear error
+#   1. Python venv .venv with JupyterLab, jupyter_client, nbformat, plotly (pinned in requirements.txt)
 #   2. the tslab kernelspec inside .venv (not global), starting the project's own tslab in the root
 #   3. CIFAR-10 linked or fetched into datasets/ (datasets/get_datasets.sh)
 #   4. system packages for the browser test and grader sandbox (chromium, bubblewrap) when root
@@ -10,8 +11,16 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 say() { echo "[setup] $*" >&2; }
 
-# 1. Python venv, re-installed only when requirements.txt changes.
+# 0. Versions the pinned packages need.
+node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 15) ? 0 : 1)' \
+  || { say "ERROR: Node.js >= 20.15 is needed (found $(node --version)). Install a current Node 20 or 22 and re-run npm install."; exit 1; }
 PY="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ] && command -v "$PY" >/dev/null && ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  say "ERROR: Python >= 3.11 is needed for the pinned ipykernel (found $("$PY" --version 2>&1)). Install python3.11+ and re-run npm install, or set PYTHON=/path/to/python3.11."
+  exit 1
+fi
+
+# 1. Python venv, re-installed only when requirements.txt changes.
 want="$(sha256sum requirements.txt | cut -c1-16)"
 if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.requirements-stamp 2>/dev/null)" != "$want" ]; then
   command -v "$PY" >/dev/null || { say "ERROR: python3 (3.9+) is needed for JupyterLab. Install it and re-run npm install."; exit 1; }

@@ -8,6 +8,7 @@ import { TwoLayerNet } from "../lib/classifiers/fcNet";
 import { Solver } from "../lib/solver";
 import { hogFeature, colorHistogramHsv, colorHistogramHsvFn, extractFeatures } from "../lib/features";
 import { getCifar10Data } from "../lib/data";
+import { assertFloat32Close } from "./helpers/float32";
 
 const linspace = (a: number, b: number, n: number): number[] => Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
 const lin = (a: number, b: number, shape: number[]): Tensor => tf.tensor(linspace(a, b, shape.reduce((p, q) => p * q, 1)), shape);
@@ -42,21 +43,21 @@ describe("assignment 1 layers", () => {
     const [dx, dw, db] = affineBackward(dout, cache);
     const g = tf.grads((xx: Tensor, ww: Tensor, bb: Tensor) => xx.reshape([10, 6]).matMul(ww).add(bb))([x, w, b], dout);
     assert.deepEqual(dx.shape, [10, 2, 3]);
-    assert.ok(relError(dx, g[0]) <= 1e-5);
-    assert.ok(relError(dw, g[1]) <= 1e-5);
-    assert.ok(relError(db, g[2]) <= 1e-5);
+    assertFloat32Close(dx, g[0], 1e-5, "affine dx vs tf.grad");
+    assertFloat32Close(dw, g[1], 1e-5, "affine dw vs tf.grad");
+    assertFloat32Close(db, g[2], 1e-5, "affine db vs tf.grad");
 
     const xr = tf.randomNormal([10, 10], 0, 1, "float32", 5);
     const dr = tf.randomNormal([10, 10], 0, 1, "float32", 6);
     const [ro, rc] = reluForward(xr);
     const rdx = reluBackward(dr, rc);
     const rg = tf.grad((t: Tensor) => tf.relu(t))(xr, dr);
-    assert.ok(relError(rdx, rg) <= 1e-5);
+    assertFloat32Close(rdx, rg, 1e-5, "relu dx vs tf.grad");
 
     const [aro, arc] = affineReluForward(x, w, b);
     const [adx, adw, adb] = affineReluBackward(dout, arc);
     const ag = tf.grads((xx: Tensor, ww: Tensor, bb: Tensor) => tf.relu(xx.reshape([10, 6]).matMul(ww).add(bb)))([x, w, b], dout);
-    assert.ok(relError(adx, ag[0]) <= 1e-5 && relError(adw, ag[1]) <= 1e-5 && relError(adb, ag[2]) <= 1e-5);
+    ["dx", "dw", "db"].forEach((k, i) => assertFloat32Close([adx, adw, adb][i], ag[i], 1e-5, `affineRelu ${k} vs tf.grad`));
     tf.dispose([x, w, b, dout, out, dx, dw, db, ...g, xr, dr, ro, rdx, rg, aro, adx, adw, adb, ...ag]);
   });
 
@@ -70,8 +71,8 @@ describe("assignment 1 layers", () => {
     const onehot = tf.oneHot(y, 10).cast("float32");
     const gs = tf.grad((s: Tensor) => s.sub(s.mul(onehot).sum(1, true)).add(1).relu().mul(tf.scalar(1).sub(onehot)).sum().div(50))(x);
     const gm = tf.grad((s: Tensor) => tf.losses.softmaxCrossEntropy(onehot, s))(x);
-    assert.ok(relError(dxs, gs) <= 1e-5, `svm grad ${relError(dxs, gs)}`);
-    assert.ok(relError(dxm, gm) <= 1e-5, `softmax grad ${relError(dxm, gm)}`);
+    assertFloat32Close(dxs, gs, 1e-5, "svm dx vs tf.grad");
+    assertFloat32Close(dxm, gm, 1e-5, "softmax dx vs tf.grad");
     tf.dispose([x, y, dxs, dxm, onehot, gs, gm]);
   });
 });
@@ -129,7 +130,7 @@ describe("TwoLayerNet", () => {
     const { W1, b1, W2, b2 } = model.params;
     const { value, grads: g } = tf.valueAndGrads(f)([W1, b1, W2, b2]);
     assert.ok(Math.abs(loss - data(value)[0]) / Math.abs(loss) < 1e-5);
-    ["W1", "b1", "W2", "b2"].forEach((k, i) => assert.ok(relError(grads[k], g[i]) <= 1e-5, `${k}: ${relError(grads[k], g[i])}`));
+    ["W1", "b1", "W2", "b2"].forEach((k, i) => assertFloat32Close(grads[k], g[i], 1e-5, `${k} vs tf.grad`));
   });
 });
 

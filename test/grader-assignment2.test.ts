@@ -53,7 +53,8 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
     assert.deepEqual(r.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message}`), []);
     assert.equal(r.score, r.maxScore);
     assert.ok(r.maxScore >= 150, `max score ${r.maxScore}`);
-    for (const n of r.notebooks) assert.ok(!n.problem && n.cells.every((c) => c.status === "ok"), n.notebook);
+    for (const u of r.units) assert.ok(!u.problem && u.cells.every((c) => c.status === "ok"), `${u.name}: ${u.problem ?? JSON.stringify(u.cells.filter((c) => c.status !== "ok"))}`);
+    assert.ok(r.units.some((u) => u.kind === "hidden") && r.units.filter((u) => u.kind === "notebook").length === 3);
     assert.equal(JSON.parse(fs.readFileSync(path.join(out, "solution", "results.json"), "utf8")).score, r.maxScore);
   });
 
@@ -62,10 +63,10 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
     assert.equal(r.error, undefined);
     assert.equal(r.score, 0);
     assert.equal(r.maxScore, by.solution.maxScore);
-    for (const n of r.notebooks) {
-      assert.equal(n.problem, undefined, `${n.notebook}: ${n.problem}`);
-      assert.ok(n.cells.length > 0, n.notebook);
-      for (const c of n.cells) assert.ok(c.status === "ok" || c.status === "error", `${n.notebook} cell ${c.codeIndex}: ${c.status} ${c.error?.message}`);
+    for (const u of r.units) {
+      assert.equal(u.problem, undefined, `${u.name}: ${u.problem}`);
+      assert.ok(u.cells.length > 0, u.name);
+      for (const c of u.cells) assert.ok(c.status === "ok" || c.status === "error", `${u.name} cell ${c.codeIndex}: ${c.status} ${c.error?.message}`);
     }
     const graded = r.checks.filter((c) => c.max > 0);
     assert.ok(graded.length > 100);

@@ -1,15 +1,19 @@
 /**
  * A class-sized batch on the fixture assignment: 20 submissions (half zipped, two sharing a file
  * name) graded with --jobs 2. Each has its own expected score (its lib variant plus a partial-credit
- * accuracy unique to it), so a lost, duplicated or swapped result shows up; then a regrade of two of
- * them must leave grades.csv with one row per submission.
+ * accuracy unique to it), so a lost, duplicated or swapped result shows up, and every check's score
+ * follows from its variant (partial credit: exactly the checks of the implemented functions); the
+ * batch reports its progress; then a regrade of two of them must leave grades.csv with one row per
+ * submission.
  */
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { assignment } from "../grader/course";
 import { gradeBatch, submissionNames } from "../grader/grade";
+import { PYTHON } from "../grader/paths";
 import { fixtureCourse } from "./helpers/graderCourse";
 
 const STUB_AFFINE = 'export function affine(x: number[][], w: number[][], b: number[]): number[][] {\n  throw new Error("TODO: compute x·W + b");\n}\n';
@@ -36,13 +40,15 @@ describe("grader: 20 submissions with --jobs 2 lose nothing", function () {
     const nbDir = path.join(fx.course, "notebooks", "fx1");
     const tiny = fs.readFileSync(path.join(fx.course, "lib", "tiny.ts"), "utf8");
     const [affineSrc, sumSrc] = tiny.split(/(?=\/\*\* Sum of squares)/);
-    // lib variants: points lost per variant (affine: basics/affine 2 + hidden/affine_random 2;
-    // sumSquares: basics/sum_squares 1 + second/scaled 1 + hidden/sum_squares_random 1)
+    // lib variants: the checks each function decides (affine: basics/affine 2 + hidden/affine_random 2;
+    // sumSquares: basics/sum_squares 1 + second/scaled 1 + hidden/sum_squares_random 1 + hidden/more_sum_squares 1)
+    const AFFINE = ["basics/affine", "hidden/affine_random"];
+    const SUM = ["basics/sum_squares", "second/scaled", "hidden/sum_squares_random", "hidden/more_sum_squares"];
     const variants = [
-      { lib: affineSrc + sumSrc, libPoints: 7 },
-      { lib: STUB_AFFINE + sumSrc, libPoints: 3 },
-      { lib: affineSrc + STUB_SUM, libPoints: 4 },
-      { lib: STUB_AFFINE + STUB_SUM, libPoints: 0 },
+      { lib: affineSrc + sumSrc, libPoints: 8, failing: [] as string[] },
+      { lib: STUB_AFFINE + sumSrc, libPoints: 4, failing: AFFINE },
+      { lib: affineSrc + STUB_SUM, libPoints: 4, failing: SUM },
+      { lib: STUB_AFFINE + STUB_SUM, libPoints: 0, failing: [...AFFINE, ...SUM] },
     ];
     const subs: string[] = [];
     const expected: number[] = [];
@@ -63,7 +69,7 @@ describe("grader: 20 submissions with --jobs 2 lose nothing", function () {
       fs.mkdirSync(folder, { recursive: true });
       if (i % 2 === 0) {
         const zip = path.join(folder, `${name}.zip`);
-        execFileSync("zip", ["-qr", zip, name], { cwd: path.dirname(d) });
+        execFileSync(PYTHON, ["-m", "zipfile", "-c", zip, name], { cwd: path.dirname(d) });
         subs.push(zip);
       } else {
         fs.renameSync(d, path.join(folder, name));
@@ -74,9 +80,19 @@ describe("grader: 20 submissions with --jobs 2 lose nothing", function () {
     const out = path.join(fx.tmp, "out");
     const a = assignment("fx1", fx.course);
     const t0 = Date.now();
-    const rs = await gradeBatch(a, subs, { out, jobs: 2, timeoutCellSec: 60, memoryMB: 1536, log: () => undefined });
+    const progress: string[] = [];
+    const rs = await gradeBatch(a, subs, { out, jobs: 2, timeoutCellSec: 60, memoryMB: 1536, log: (l) => progress.push(l) });
     const secs = (Date.now() - t0) / 1000;
-    console.log(`      20 submissions in ${secs.toFixed(0)} s (${(secs / 20).toFixed(1)} s each with 2 jobs)`);
+    const per = rs.map((r) => r.seconds);
+    console.log(
+      `      20 submissions in ${secs.toFixed(0)} s (${(secs / 20).toFixed(1)} s each with 2 jobs; one submission ${Math.min(...per).toFixed(1)}–${Math.max(...per).toFixed(1)} s, ` +
+        `overhead beyond the kernel runs ${Math.max(...rs.map((r) => r.overheadSeconds)).toFixed(2)} s at most; ` +
+        `kernels' CPU ${rs.reduce((s, r) => s + (r.cpuSeconds ?? 0), 0).toFixed(0)} s in all, load ${os.loadavg()[0].toFixed(1)})`,
+    );
+    // progress: one line per finished submission, [k/20] name: score/max in S s, ETA
+    const lines = progress.filter((l) => /^\[\d+\/20\]/.test(l));
+    assert.equal(lines.length, 20, progress.join("\n"));
+    lines.forEach((l, k) => assert.match(l, new RegExp(`^\\[${k + 1}/20\\] \\S+: [\\d.]+/10 in \\d+ s${k < 19 ? ", ETA \\d+ (s|min|h \\d+ min)" : ""}$`), l));
     const names = submissionNames(subs);
     assert.equal(rs.length, 20);
     const csv = fs.readFileSync(path.join(out, "grades.csv"), "utf8").trim().split("\n").slice(1);
@@ -86,10 +102,12 @@ describe("grader: 20 submissions with --jobs 2 lose nothing", function () {
       assert.equal(r.name, names[i]);
       assert.equal(r.error, undefined, `${r.name}: ${r.error}`);
       assert.equal(r.score, expected[i], `${r.name}: ${r.checks.filter((c) => !c.passed).map((c) => `${c.id}: ${c.message}`).join("; ")}`);
+      const v = variants[i % 4];
+      for (const c of r.checks.filter((c) => c.id !== "basics/accuracy")) assert.equal(c.score, v.failing.includes(c.id) ? 0 : c.max, `${r.name} ${c.id}: ${c.message}`);
       const res = JSON.parse(fs.readFileSync(path.join(out, r.name, "results.json"), "utf8"));
       assert.equal(res.score, expected[i], r.name);
-      assert.match(fs.readFileSync(path.join(out, r.name, "feedback.html"), "utf8"), new RegExp(`${r.name}: ${expected[i]} / 9`));
-      assert.ok(csv.some((l) => l.startsWith(`${r.name},${expected[i]},9,graded,`)), `${r.name} row`);
+      assert.match(fs.readFileSync(path.join(out, r.name, "feedback.html"), "utf8"), new RegExp(`${r.name}: ${expected[i]} / 10`));
+      assert.ok(csv.some((l) => l.startsWith(`${r.name},${expected[i]},10,graded,`)), `${r.name} row`);
     }
     // regrading two submissions replaces their rows, nothing else changes
     const again = await gradeBatch(a, [subs[3], subs[4]], { out, jobs: 2, log: () => undefined });

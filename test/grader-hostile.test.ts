@@ -1,23 +1,50 @@
+/**
+ * The hostile corpus (test/fixtures/hostile/build.ts) graded in ONE sandboxed batch with --jobs 3:
+ * each case's exact outcome, and every other submission of the batch still graded exactly.
+ */
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
-import { assignment } from "../grader/course";
+import { assignment, hiddenTests } from "../grader/course";
 import { gradeBatch, SubmissionResult, writeCsvRow } from "../grader/grade";
-import { PYTHON } from "../grader/runNotebook";
+import { PYTHON, REPO_ROOT } from "../grader/paths";
+import { fmtNum } from "../grader/rules";
 import { buildHostile } from "./fixtures/hostile/build";
 import { fixtureCourse } from "./helpers/graderCourse";
 
-describe("grader: hostile submissions (fixture assignment fx1, sandboxed)", function () {
-  this.timeout(400000);
+const ORDER = ["crashy", "snoop", "broken", "good", "badnb", "traversal", "outside", "tamper", "diskfill", "forkbomb", "flood", "bigcheck", "hiddencrash"];
+const SECRET = "planted-secret-7f3a9c";
+const ENV_SECRET = "grader-env-secret-51d2";
+
+describe("grader: hostile submissions (fixture assignment fx1, sandboxed, one batch)", function () {
+  this.timeout(600000);
   let fx: ReturnType<typeof fixtureCourse>;
   let server: http.Server;
   let out: string;
-  const byName: Record<string, SubmissionResult> = {};
+  const by: Record<string, SubmissionResult> = {};
   const check = (r: SubmissionResult, id: string) => {
     const c = r.checks.find((c) => c.id === id);
     assert.ok(c, `no check ${id}`);
     return c!;
+  };
+  const unit = (r: SubmissionResult, name: string) => {
+    const u = r.units.find((u) => u.name === name);
+    assert.ok(u, `no unit ${name} in ${r.name}`);
+    return u!;
+  };
+  /** Every file of a submission's reports, as text. */
+  const reports = (name: string): Record<string, string> => {
+    const files: Record<string, string> = {};
+    const walk = (d: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else files[path.relative(out, p)] = fs.readFileSync(p, "utf8");
+      }
+    };
+    walk(path.join(out, name));
+    return files;
   };
 
   before(async () => {
@@ -25,67 +52,95 @@ describe("grader: hostile submissions (fixture assignment fx1, sandboxed)", func
     server = http.createServer((_q, s) => s.end("14"));
     await new Promise<void>((res) => server.listen(0, "127.0.0.1", res));
     const port = (server.address() as { port: number }).port;
-    const subs = buildHostile(fx.course, path.join(fx.tmp, "subs"), { port, python: PYTHON });
+    const planted = path.join(fx.tmp, "planted", "secret.txt");
+    fs.mkdirSync(path.dirname(planted), { recursive: true });
+    fs.writeFileSync(planted, SECRET);
     out = path.join(fx.tmp, "out");
-    const order = ["crashy", "snoop", "broken", "good", "badnb", "traversal"];
-    const t0 = Date.now();
-    const rs = await gradeBatch(assignment("fx1", fx.course), order.map((k) => subs[k]), {
+    const subs = buildHostile(fx.course, path.join(fx.tmp, "subs"), {
+      port,
+      python: PYTHON,
+      planted,
+      driver: path.join(REPO_ROOT, "grader", "py", "driver.py"),
+      helper: path.join(REPO_ROOT, "grader", "py", "helper.py"),
       out,
-      jobs: 3,
-      timeoutCellSec: 10,
-      timeoutTotalSec: 240,
-      memoryMB: 1536,
-      log: () => undefined,
+      repoRoot: REPO_ROOT,
+      nodeModules: fs.realpathSync(path.join(REPO_ROOT, "node_modules")),
     });
-    console.log(`      batch of ${rs.length} graded in ${((Date.now() - t0) / 1000).toFixed(1)} s; overhead per submission (s): ${rs.map((r) => `${r.name} ${r.overheadSeconds.toFixed(1)}`).join(", ")}`);
-    for (const r of rs) byName[r.name] = r;
+    process.env.CS231N_HOSTILE_SECRET = ENV_SECRET;
+    const t0 = Date.now();
+    try {
+      const rs = await gradeBatch(assignment("fx1", fx.course), ORDER.map((k) => subs[k]), {
+        out,
+        jobs: 3,
+        timeoutCellSec: 10,
+        timeoutTotalSec: 240,
+        memoryMB: 1536,
+        diskMB: 64,
+        pids: 256,
+        log: () => undefined,
+      });
+      for (const r of rs) by[r.name] = r;
+      console.log(
+        `      ${rs.length} submissions in ${((Date.now() - t0) / 1000).toFixed(0)} s; ` +
+          rs.map((r) => `${r.name} ${r.score}/${r.maxScore} ${r.seconds.toFixed(0)}s (overhead ${r.overheadSeconds.toFixed(1)})`).join(", "),
+      );
+    } finally {
+      delete process.env.CS231N_HOSTILE_SECRET;
+    }
   });
   after(() => {
     server?.close();
     fx?.cleanup();
   });
 
-  it("good: full marks, results.json + feedback.html + csv row", () => {
-    const r = byName.good;
+  it("good: full marks, results.json + feedback.html + executed notebooks + csv row", () => {
+    const r = by.good;
     assert.equal(r.score, r.maxScore, JSON.stringify(r.checks.filter((c) => !c.passed)));
-    assert.equal(r.maxScore, 9);
+    assert.equal(r.maxScore, 10);
     const res = JSON.parse(fs.readFileSync(path.join(out, "good", "results.json"), "utf8"));
-    assert.equal(res.score, 9);
-    assert.ok(res.tests.every((t: { visibility: string }) => t.visibility));
-    assert.match(fs.readFileSync(path.join(out, "good", "feedback.html"), "utf8"), /9 \/ 9/);
+    assert.equal(res.score, 10);
+    assert.equal(res.output_format, "text");
+    assert.ok(res.tests.every((t: { visibility: string; status: string; output_format: string }) => t.visibility && t.status === "passed" && t.output_format === "text"));
+    assert.match(fs.readFileSync(path.join(out, "good", "feedback.html"), "utf8"), /10 \/ 10/);
+    assert.ok(fs.existsSync(path.join(out, "good", "executed", "basics.ipynb")));
+    assert.ok(r.sandbox.some((s) => /bubblewrap/.test(s)), r.sandbox.join("; "));
   });
 
   it("crashy: hung await → interrupted with state kept, infinite loop → restart, process.exit / SIGSEGV → kernel died, memory bomb → OOM; later cells still graded", () => {
-    const r = byName.crashy;
-    const basics = r.notebooks.find((n) => n.notebook === "basics.ipynb")!;
+    const r = by.crashy;
+    const basics = unit(r, "basics.ipynb");
     assert.deepEqual(basics.cells.map((c) => c.status), ["ok", "timeout", "ok", "timeout", "ok", "died", "ok", "died", "ok"]);
     assert.match(basics.cells[1].error!.message, /interrupted \(the kernel kept its state\)/);
     // a synchronous busy loop: tslab either answers the interrupt or gets restarted; both are timeouts
     assert.match(basics.cells[3].error!.message, /per-cell time limit of 10s (and was interrupted|and did not stop when interrupted; the kernel was restarted)/);
     assert.match(basics.cells[5].error!.message, /exit code 3/);
     assert.match(basics.cells[7].error!.message, /signal 11/);
-    const second = r.notebooks.find((n) => n.notebook === "second.ipynb")!;
+    const second = unit(r, "second.ipynb");
     assert.equal(second.cells[0].status, "died");
     assert.equal(second.cells[0].error!.name, "OutOfMemory", JSON.stringify(second.cells[0]));
+    assert.match(second.cells[0].error!.message, /memory limit of 1536 MB/);
     assert.equal(r.score, r.maxScore, JSON.stringify(r.checks.filter((c) => !c.passed)));
   });
 
-  it("snoop.zip: cannot read references or the solution lib, no network, forged check() values don't fool the hidden tests", () => {
-    const r = byName.snoop;
+  it("snoop.zip: cannot read references or the solution lib, no network; forged check() values don't fool the hidden tests", () => {
+    const r = by.snoop;
     assert.match(check(r, "basics/affine").message, /ENOENT|no such file/);
-    const basics = r.notebooks.find((n) => n.notebook === "basics.ipynb")!;
+    const basics = unit(r, "basics.ipynb");
     assert.equal(basics.cells[2].status, "error");
     assert.match(basics.cells[2].error!.message, /fetch failed|ECONNREFUSED|ENETUNREACH/);
     assert.equal(basics.cells[3].status, "error", "the solution lib must not be readable");
     assert.match(basics.cells[3].error!.message, /ENOENT/);
-    for (const id of ["hidden/affine_random", "hidden/sum_squares_random"]) {
+    for (const id of ["hidden/affine_random", "hidden/sum_squares_random", "hidden/more_sum_squares"]) {
       assert.equal(check(r, id).score, 0);
       assert.match(check(r, id).message, /TODO/);
     }
+    // by design visible checks take what the notebook records: the typed-in values of
+    // basics/accuracy (2), basics/sum_squares (1) and second/scaled (1) count, nothing else
+    assert.equal(r.score, 4);
   });
 
   it("broken: wrong shape, missing function, type error each get a clear message", () => {
-    const r = byName.broken;
+    const r = by.broken;
     assert.match(check(r, "basics/affine").message, /expected shape \(2, 3\), got shape \(3, 2\)/);
     assert.match(check(r, "basics/sum_squares").message, /sumSquares/);
     assert.match(check(r, "basics/accuracy").message, /TypeScriptError.*not assignable/);
@@ -94,25 +149,141 @@ describe("grader: hostile submissions (fixture assignment fx1, sandboxed)", func
   });
 
   it("badnb: non-JSON and nbformat-3 notebooks fail per notebook; hidden tests still run", () => {
-    const r = byName.badnb;
-    assert.match(r.notebooks.find((n) => n.notebook === "basics.ipynb")!.problem!, /not JSON/);
-    assert.match(r.notebooks.find((n) => n.notebook === "second.ipynb")!.problem!, /nbformat 3/);
+    const r = by.badnb;
+    assert.match(unit(r, "basics.ipynb").problem!, /not JSON/);
+    assert.match(unit(r, "second.ipynb").problem!, /nbformat 3/);
     assert.equal(check(r, "hidden/affine_random").score, 2);
-    assert.equal(r.score, 3);
+    const res = JSON.parse(fs.readFileSync(path.join(out, "badnb", "results.json"), "utf8"));
+    const info = res.tests.find((t: { name: string }) => t.name === "basics.ipynb: notebook");
+    assert.ok(info && info.status === "failed" && info.max_score === 0 && /not JSON/.test(info.output), JSON.stringify(info));
+    assert.equal(r.score, 4);
   });
 
   it("traversal.zip: rejected, nothing written outside, batch continued", () => {
-    const r = byName.traversal;
+    const r = by.traversal;
     assert.match(r.error!, /unsafe entry path/);
     assert.ok(!fs.existsSync(path.join(fx.tmp, "evil.txt")) && !fs.existsSync("/tmp/abs.txt"));
-    assert.ok(fs.existsSync(path.join(out, "traversal", "results.json")));
+    const res = JSON.parse(fs.readFileSync(path.join(out, "traversal", "results.json"), "utf8"));
+    assert.equal(res.tests[0].status, "failed");
+  });
+
+  it("outside: a planted file, /etc/shadow, another repository, the grader's home don't exist for the kernel; its environment is not the grader's", () => {
+    const r = by.outside;
+    const cells = unit(r, "basics.ipynb").cells;
+    for (let i = 0; i < 4; i++) {
+      assert.equal(cells[i].status, "error", `cell ${i + 1}`);
+      assert.match(cells[i].error!.message, /ENOENT: no such file or directory/, `cell ${i + 1}`);
+    }
+    assert.equal(cells[4].status, "ok");
+    assert.equal(r.score, 10, JSON.stringify(r.checks.filter((c) => !c.passed)));
+    const all = Object.values(reports("outside")).join("\n");
+    assert.ok(all.includes('"CS231N_QUICK"') || all.includes("TF_CPP_MIN_LOG_LEVEL"), "the environment cell's output is in the executed notebook");
+    assert.ok(!all.includes(SECRET), "the planted file leaked");
+    assert.ok(!all.includes(ENV_SECRET), "the grader's environment leaked");
+  });
+
+  it("tamper: the driver, helper, results, runtime, connection file and its own lib can't be written; the release still grades 0 with everything run", () => {
+    const r = by.tamper;
+    const basics = unit(r, "basics.ipynb");
+    assert.equal(basics.cells[0].error?.message, "tamper: ENOENT,ENOENT,ENOENT,EROFS,EROFS,EROFS");
+    const nbCode = (f: string): number => JSON.parse(fs.readFileSync(path.join(fx.tmp, "subs", "tamper", "notebooks", "fx1", f), "utf8")).cells.filter((c: { cell_type: string }) => c.cell_type === "code").length;
+    assert.equal(basics.cells.length, nbCode("basics.ipynb"));
+    assert.equal(unit(r, "second.ipynb").cells.length, nbCode("second.ipynb"));
+    for (const h of hiddenTests(assignment("fx1", fx.course))) {
+      const u = unit(r, h.name);
+      assert.equal(u.cells.length, h.cells.length, h.name);
+      assert.ok(u.cells.slice(h.setup ? 1 : 0).every((c) => c.status === "error" && /TODO/.test(c.error!.message)), h.name);
+    }
+    assert.equal(r.score, 0, JSON.stringify(r.checks.filter((c) => c.passed)));
+    assert.ok(fs.readFileSync(path.join(REPO_ROOT, "grader", "py", "driver.py"), "utf8").length > 1000);
+  });
+
+  it("diskfill: the writable space (cwd and /tmp together) is capped with a clear message; later cells graded", () => {
+    const r = by.diskfill;
+    const cells = unit(r, "basics.ipynb").cells;
+    for (const c of cells.slice(0, 2)) {
+      assert.equal(c.status, "error");
+      assert.match(c.error!.message, /ENOSPC.*\(the notebook's writable space is limited to 64 MB\)/s);
+    }
+    assert.equal(r.score, 10, JSON.stringify(r.checks.filter((c) => !c.passed)));
+  });
+
+  it("forkbomb: stopped at the process cap within seconds, kernel restarted, later cells graded", () => {
+    const r = by.forkbomb;
+    const c = unit(r, "basics.ipynb").cells[1];
+    assert.equal(c.status, "died");
+    assert.equal(c.error!.name, "ProcessLimit", JSON.stringify(c));
+    assert.match(c.error!.message, /too many processes or threads \(the limit is 256\); the kernel was restarted/);
+    assert.ok(c.seconds < 10, `took ${c.seconds} s`);
+    assert.equal(r.score, 10, JSON.stringify(r.checks.filter((c) => !c.passed)));
+  });
+
+  it("flood: 120 MB of output cost seconds, not the cell timeout; stored output truncated with a note; the kernel kept its state", () => {
+    const r = by.flood;
+    const cells = unit(r, "basics.ipynb").cells;
+    assert.deepEqual(cells.map((c) => c.status), ["ok", "ok", "ok", "ok", "ok", "ok"]);
+    const m = /^\[output truncated: (\d+\.\d) MB dropped\]$/.exec(cells[1].notes?.[0] ?? "");
+    assert.ok(m && Number(m[1]) > 90 && Number(m[1]) < 107, JSON.stringify(cells[1]));
+    assert.ok(cells[1].seconds < 10 && cells[2].seconds < 10, `${cells[1].seconds} s, ${cells[2].seconds} s`);
+    const executed = fs.readFileSync(path.join(out, "flood", "executed", "basics.ipynb"), "utf8");
+    assert.ok(executed.length < 11e6, `executed notebook ${executed.length} bytes`);
+    assert.ok(executed.includes("[output truncated: "));
+    assert.match(fs.readFileSync(path.join(out, "flood", "feedback.html"), "utf8"), /output truncated/);
+    assert.equal(r.score, 10, JSON.stringify(r.checks.filter((c) => !c.passed)));
+  });
+
+  it("bigcheck: an oversized check() fails with id, size and limit; a forged oversized record is refused; 1,000×1,000 works", () => {
+    const r = by.bigcheck;
+    assert.match(
+      check(r, "basics/affine").message,
+      /check\(basics\/affine\): the value is too large to record: 9,000,000 elements \(shape 3000×3000\); the limit is 1,000,000 elements/,
+    );
+    assert.match(check(r, "basics/sum_squares").message, /no value recorded: check\(basics\/sum_squares\): the value is too large to record: 1,000,001 elements; the limit is 1,000,000 elements/);
+    const million = unit(r, "basics.ipynb").checks.find((c) => c.id === "bigcheck/million");
+    assert.ok(million, "the 1,000×1,000 check was recorded");
+    assert.deepEqual(million!.shape, [1000, 1000]);
+    assert.equal((million!.value as number[]).length, 1e6);
+    assert.equal((million!.value as number[])[1001], 0);
+    assert.equal(r.score, 7);
+  });
+
+  it("hiddencrash: a hidden test that kills the kernel fails only its own check (one kernel for all hidden tests)", () => {
+    const r = by.hiddencrash;
+    assert.equal(check(r, "hidden/affine_random").score, 0);
+    assert.match(check(r, "hidden/affine_random").message, /^the hidden test crashed the kernel: KernelDied/);
+    for (const id of ["hidden/sum_squares_random", "hidden/more_sum_squares"]) assert.ok(check(r, id).passed, `${id}: ${check(r, id).message}`);
+    assert.equal(r.score, 8);
+  });
+
+  it("hidden tests stay hidden: no report of any submission holds their code or expected values", () => {
+    const a = assignment("fx1", fx.course);
+    const lines = hiddenTests(a)
+      .flatMap((h) => h.cells.join("\n").split("\n"))
+      .map((l) => l.trim())
+      .filter((l) => l.length > 12 && !l.startsWith("//") && !l.startsWith("import"));
+    assert.ok(lines.length >= 6, lines.join("\n"));
+    const ref = JSON.parse(fs.readFileSync(a.referencesFile, "utf8"));
+    const values = Object.entries(ref.checks as Record<string, { value: unknown }>)
+      .filter(([id]) => id.startsWith("hidden/"))
+      .flatMap(([, c]) => (Array.isArray(c.value) ? c.value : [c.value]) as number[])
+      .flatMap((v) => [String(v), fmtNum(v)])
+      .filter((s) => s.replace(/[-.]/g, "").length >= 5);
+    assert.ok(values.length >= 10);
+    for (const name of ORDER) {
+      for (const [file, text] of Object.entries(reports(name))) {
+        for (const l of lines) assert.ok(!text.includes(l), `${file} shows hidden test code: ${l}`);
+        for (const v of values) assert.ok(!text.includes(v), `${file} shows a hidden expected value: ${v}`);
+      }
+    }
+    const csv = fs.readFileSync(path.join(out, "grades.csv"), "utf8");
+    for (const l of lines) assert.ok(!csv.includes(l));
   });
 
   it("grades.csv has one row per submission and regrading replaces the row", async () => {
     const rows = () => fs.readFileSync(path.join(out, "grades.csv"), "utf8").trim().split("\n");
-    assert.equal(rows().length, 7);
-    await writeCsvRow(out, { ...byName.good, score: 1 });
-    assert.equal(rows().length, 7);
-    assert.ok(rows().some((l) => l.startsWith("good,1,9,")));
+    assert.equal(rows().length, ORDER.length + 1);
+    await writeCsvRow(out, { ...by.good, score: 1 });
+    assert.equal(rows().length, ORDER.length + 1);
+    assert.ok(rows().some((l) => l.startsWith("good,1,10,")));
   });
 });

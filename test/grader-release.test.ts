@@ -29,6 +29,14 @@ describe("grader: markers and rules", () => {
     assert.match(p.message, /1 of 2 values differ/);
     assert.equal(compare({ rule: "exact", points: 1 }, { value: "NaN" }, { value: "NaN" }).passed, true);
     assert.match(compare({ rule: "exact", points: 1 }, { value: 1 }, undefined, "cell 3 failed").message, /cell 3 failed/);
+    // hidden checks: what went wrong, never the expected values
+    const h = { hideExpected: true };
+    assert.equal(compare({ rule: "abs", tol: 1e-3, points: 1 }, { value: 0.123456 }, { value: 0.5 }, undefined, h).message, "off by 0.376544 (relative 3.05003); it must match within absolute tolerance 0.001");
+    const ha = compare({ rule: "rel", tol: 1e-6, points: 2, partial: true }, { value: [0.987654, 2.5], shape: [2] }, { value: [0.987654, 3.5], shape: [2] }, undefined, h);
+    assert.equal(ha.message, "1 of 2 values differ beyond rel tolerance 1.00e-6 (first at flat index 1; max rel error 0.4)");
+    assert.equal(ha.score, 1);
+    assert.ok(!compare({ rule: "exact", points: 1 }, { value: [7, 8], shape: [2] }, { value: [7, 8], shape: [2] }, undefined, h).message.includes("7"));
+    assert.equal(compare({ rule: "rel", tol: 1e-6, points: 1 }, { value: [1, 2], shape: [2] }, { value: [1, 2, 3], shape: [3] }, undefined, h).message, "expected shape (2), got shape (3)");
     // quick-mode overrides
     const spec = { rule: ">=" as const, threshold: 0.5, partialFrom: 0.3, points: 3, quick: { threshold: 0.2 } };
     assert.deepEqual(effectiveRule(spec, true), { rule: ">=", threshold: 0.2, partialFrom: 0.3, points: 3 });

@@ -42,7 +42,8 @@ export abstract class LinearClassifier {
     const lossHistory: number[] = [];
     // BEGIN SOLUTION
     if (this.W === null) {
-      this.W = tf.tidy(() => tf.randomNormal([D, C], 0, 1, "float32", seed).mul(0.001));
+      // tfjs ignores a seed of 0 (it is falsy), so shift seeds to keep seed 0 reproducible too
+      this.W = tf.tidy(() => tf.randomNormal([D, C], 0, 1, "float32", seed === undefined ? undefined : seed + 1).mul(0.001));
     }
     const idx = new Int32Array(batchSize);
     for (let it = 0; it < numIters; it++) {

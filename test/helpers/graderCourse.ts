@@ -2,15 +2,15 @@
  * Runnable course copies for the grader tests, inside the repo (so node_modules resolves) under
  * .tmp-grader-test/:
  *   fixtureCourse: the tiny fixture course test/fixtures/course (assignment fx1), with the platform
- *     files it shares with lib/ (tf.ts, check.ts, display.ts) copied from lib/ — never duplicated;
+ *     files it shares with lib/ (check.ts, display.ts) copied from lib/ — never duplicated;
  *   repoCourse: the real course's lib/, one assignment's notebooks, rules, references and hidden tests.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { REPO_ROOT } from "../../grader/runNotebook";
+import { REPO_ROOT } from "../../grader/paths";
 
 /** lib/ files the fixture course uses unchanged. */
-const SHARED_LIB = ["tf.ts", "check.ts", "display.ts"];
+const SHARED_LIB = ["check.ts", "display.ts"];
 
 interface CourseCopy {
   course: string;
@@ -30,10 +30,13 @@ function finish(tmp: string, course: string): CourseCopy {
   return { course, tmp, cleanup: () => fs.rmSync(tmp, { recursive: true, force: true }) };
 }
 
-export function fixtureCourse(tag: string): CourseCopy {
+/** `withGrader`: the course also holds this repo's grader code, as a real course does (Gradescope bundles). */
+export function fixtureCourse(tag: string, opts: { withGrader?: boolean } = {}): CourseCopy {
   const { tmp, course } = scratch(tag);
   fs.cpSync(path.join(REPO_ROOT, "test", "fixtures", "course"), course, { recursive: true });
   for (const f of SHARED_LIB) fs.copyFileSync(path.join(REPO_ROOT, "lib", f), path.join(course, "lib", f));
+  if (opts.withGrader)
+    fs.cpSync(path.join(REPO_ROOT, "grader"), path.join(course, "grader"), { recursive: true, filter: (f) => !f.includes(`${path.sep}hidden${path.sep}`) && !f.endsWith(`${path.sep}hidden`) && !f.includes("__pycache__") });
   return finish(tmp, course);
 }
 

@@ -1,0 +1,113 @@
+/**
+ * Stage 4, run: every valid notebook in its own fresh kernel, then all hidden tests of the
+ * assignment in ONE kernel (each test file's first chunk is its setup, re-run after a restart;
+ * each cell only fails its own checks), all in the sandbox and under one deadline. The result is
+ * one record per run unit (a notebook, or a hidden test file) holding its cells and checks;
+ * hidden test code is dropped here, so no later stage can show it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { Assignment, hiddenTests } from "../course";
+import { CellOutcome, CheckRecord, runSessions, Session, SessionCell } from "../runNotebook";
+import { directLaunch, Launcher, makeSandbox } from "../sandbox";
+import { ValidNotebook } from "./validate";
+
+export interface RunUnit {
+  /** "knn.ipynb", or "hidden/knn" for grader/hidden/<a>/knn.ts */
+  name: string;
+  kind: "notebook" | "hidden";
+  /** why the unit has no (complete) run: invalid or missing notebook, kernel failed to start, time */
+  problem?: string;
+  cells: CellOutcome[];
+  checks: CheckRecord[];
+  seconds: number;
+  /** the executed notebook (outputs capped), for the report */
+  executed?: string;
+}
+
+export interface RunOptions {
+  root: string;
+  work: string;
+  /** absolute deadline (ms since epoch) for the whole submission */
+  deadline: number;
+  timeoutCellSec: number;
+  env: Record<string, string>;
+  sandbox: boolean;
+  diskMB: number;
+  memoryMB: number;
+  pids: number;
+  /** host dirs the kernel may read (the dataset) */
+  readOnly: string[];
+  outputCellBytes?: number;
+  outputNotebookBytes?: number;
+  log: (s: string) => void;
+}
+
+export interface RunStage {
+  units: RunUnit[];
+  /** seconds inside the driver (kernel starts + cells) */
+  kernelSeconds: number;
+  peakMemoryBytes: number | null;
+  /** CPU seconds of the kernels (cgroup accounting), if known */
+  cpuSeconds: number | null;
+  /** caps in force, and caps that could not be applied */
+  applied: string[];
+  warnings: string[];
+}
+
+/** The hidden tests of an assignment as one session's cells, tagged with their files. */
+export function hiddenSession(a: Assignment): SessionCell[] {
+  const cells: SessionCell[] = [];
+  for (const h of hiddenTests(a))
+    h.cells.forEach((source, i) => cells.push({ source, unit: h.name, index: i, codeIndex: i + 1, setup: i === 0 && h.setup }));
+  return cells;
+}
+
+export async function runUnits(a: Assignment, notebooks: ValidNotebook[], o: RunOptions): Promise<RunStage> {
+  const units: RunUnit[] = notebooks.map((n) => ({ name: n.name, kind: "notebook", problem: n.problem, cells: [], checks: [], seconds: 0 }));
+  const hidden = hiddenSession(a);
+  const hiddenNames = Array.from(new Set(hidden.map((c) => c.unit)));
+  for (const h of hiddenNames) units.push({ name: h, kind: "hidden", cells: [], checks: [], seconds: 0 });
+  const sessions: Session[] = [];
+  const executedDir = path.join(o.work, "executed");
+  fs.mkdirSync(executedDir, { recursive: true });
+  for (const n of notebooks) if (n.path) sessions.push({ name: n.name, notebook: n.path, outputNotebook: path.join(executedDir, n.name) });
+  if (hidden.length) sessions.push({ name: "hidden", cells: hidden });
+  const launcher: Launcher = o.sandbox
+    ? makeSandbox({ root: o.root, work: o.work, diskMB: o.diskMB, memoryMB: o.memoryMB, pids: o.pids, env: o.env, readOnly: o.readOnly })
+    : directLaunch(o.root, o.env);
+  const applied = o.sandbox ? launcher.applied : ["NO SANDBOX (--no-sandbox): the kernel can read and write everything this user can"];
+  try {
+    const results = sessions.length
+      ? await runSessions(sessions, launcher, {
+          timeoutCellSec: o.timeoutCellSec,
+          deadline: o.deadline,
+          limits: { outputCell: o.outputCellBytes, outputNotebook: o.outputNotebookBytes, diskMB: o.sandbox ? o.diskMB : undefined },
+          onProgress: o.log,
+        })
+      : [];
+    let kernelSeconds = 0;
+    for (const r of results) {
+      kernelSeconds += r.seconds;
+      if (r.name === "hidden") {
+        for (const u of units.filter((u) => u.kind === "hidden")) {
+          u.cells = r.cells.filter((c) => c.unit === u.name).map(({ source: _drop, ...c }) => c);
+          u.checks = r.checks.filter((c) => c.unit === u.name);
+          u.seconds = u.cells.reduce((s, c) => s + c.seconds, 0);
+          if (!r.ok) u.problem = r.error;
+        }
+        continue;
+      }
+      const u = units.find((x) => x.name === r.name)!;
+      u.cells = r.cells;
+      u.checks = r.checks;
+      u.seconds = r.seconds;
+      if (!r.ok) u.problem = r.error;
+      const ex = path.join(executedDir, r.name);
+      if (fs.existsSync(ex)) u.executed = ex;
+    }
+    return { units, kernelSeconds, peakMemoryBytes: launcher.peakBytes(), cpuSeconds: launcher.cpuSeconds(), applied, warnings: launcher.warnings };
+  } finally {
+    launcher.dispose();
+  }
+}
