@@ -226,12 +226,13 @@ export function relErrorScaled(x: Tensor | number | ArrayLike<number>, y: Tensor
 export interface ModelGradCheck {
   /** the loss at the checked point */
   loss: number;
-  /** per parameter: relErrorFloored(analytic, numerical) over its checked entries (floor: 1% of their largest |numerical|) */
+  /** per parameter: relErrorScaled(analytic, numerical) over its checked entries (for display) */
   errors: Record<string, number>;
   /**
-   * relErrorFloored over the checked entries of all parameters taken as one vector (floor: 1% of the
-   * net's largest numerical gradient entry): meaningful even for a parameter whose true gradient is ~0
-   * (a bias before batchnorm), where the per-parameter measure compares rounding noise with rounding noise
+   * relErrorScaled over the checked entries of all parameters taken as one vector: the largest
+   * difference relative to the net's largest numerical gradient entry. It stays meaningful for a
+   * parameter whose true gradient is ~0 (a bias before batchnorm), where a per-parameter measure
+   * compares rounding noise with rounding noise.
    */
   overall: number;
   /** number of gradient entries checked */
@@ -272,12 +273,12 @@ export function gradCheckModel(model: Model, X: Tensor, y: Tensor, opts: { h?: n
       a.push(analytic[i]);
       n.push(g);
     });
-    errors[name] = relErrorFloored(a, n);
+    errors[name] = relErrorScaled(a, n);
     allA.push(...a);
     allN.push(...n);
   }
   tf.dispose(Object.values(grads));
-  return { loss, errors, overall: relErrorFloored(allA, allN), checked: allA.length };
+  return { loss, errors, overall: relErrorScaled(allA, allN), checked: allA.length };
 }
 
 /** k distinct integers from [0, n), in increasing order. */

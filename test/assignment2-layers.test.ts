@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "assert";
 import { tf, Tensor } from "../lib/tf";
-import { relError, relErrorFloored, evalNumericalGradientArray } from "../lib/gradientCheck";
+import { relError, relErrorScaled, evalNumericalGradientArray } from "../lib/gradientCheck";
 import {
   batchnormForward, batchnormBackward, batchnormBackwardAlt, BnParam, BatchnormCache,
   layernormForward, layernormBackward, LayernormCache, dropoutForward, dropoutBackward,
@@ -20,6 +20,8 @@ const arr = (t: Tensor): number[] => Array.from(t.dataSync() as ArrayLike<number
 const rn = (shape: number[], seed: number, s = 1, m = 0): Tensor => tf.randomNormal(shape, m, s, "float32", seed);
 const le = (v: number, t: number, what: string): void => assert.ok(v <= t, `${what}: ${v.toExponential(3)} > ${t}`);
 const gt = (v: number, t: number, what: string): void => assert.ok(v > t, `${what}: ${v.toExponential(3)} <= ${t} (the check would not catch this bug)`);
+// Thresholds are the notebooks' (relErrorScaled: autodiff ≤ 1e-5, numerical < 5e-3); correct code must
+// stay within a fifth of them (the float32 margin, grader/float32.ts), planted bugs must exceed them.
 
 /** Per-column mean and (biased) std of an (N, D) tensor, in float64. */
 function colStats(t: Tensor): { mean: number[]; std: number[] } {
@@ -78,14 +80,14 @@ describe("assignment 2: batch normalization", () => {
       const [o2] = batchnormForward(x, gamma, beta, bp2);
       const s = colStats(x);
       le(relError(bp2.runningMean!, s.mean.map((m) => 0.5 * m)), 1e-5, "momentum 0.5");
-      le(relErrorFloored(o2, x.sub(tf.tensor1d(s.mean)).div(tf.tensor1d(s.std.map((v) => Math.sqrt(v * v + 1e-2))))), 1e-5, "eps 1e-2");
+      le(relErrorScaled(o2, x.sub(tf.tensor1d(s.mean)).div(tf.tensor1d(s.std.map((v) => Math.sqrt(v * v + 1e-2))))), 2e-6, "eps 1e-2");
       // test mode: normalizes with the running statistics and leaves them unchanged
       bp.mode = "test";
       const before = arr(bp.runningMean!);
       const xt = rn([200, 50], 99).matMul(W1).relu().matMul(W2);
       const [ot] = batchnormForward(xt, gamma, beta, bp);
       const expected = xt.sub(tf.tensor1d(rm)).div(tf.tensor1d(rv.map((v) => Math.sqrt(v + 1e-5))));
-      le(relErrorFloored(ot, expected), 1e-5, "test-mode output");
+      le(relErrorScaled(ot, expected), 2e-6, "test-mode output");
       assert.deepEqual(arr(bp.runningMean!), before);
       assert.throws(() => batchnormForward(xt, gamma, beta, { mode: "eval" as unknown as "test" }), /invalid mode "eval"/);
     });
@@ -115,10 +117,10 @@ describe("assignment 2: batch normalization", () => {
     const [dx2, dg2, db2] = batchnormBackwardAlt(dout, c);
     const auto = tf.grads(bnTf)([x, g, b], dout);
     // dx sums to zero over each column, so some entries are cancellation noise: floored measure
-    le(relErrorFloored(dx, auto[0]), 1e-5, "dx vs tf.grad");
+    le(relErrorScaled(dx, auto[0]), 2e-6, "dx vs tf.grad");
     le(relError(dg, auto[1]), 1e-5, "dgamma vs tf.grad");
     le(relError(db, auto[2]), 1e-5, "dbeta vs tf.grad");
-    le(relErrorFloored(dx2, dx), 1e-5, "alt dx");
+    le(relErrorScaled(dx2, dx), 2e-6, "alt dx");
     le(relError(dg2, dg) + relError(db2, db), 1e-6, "alt dgamma, dbeta");
     // tf.profile reuses one record: read each count before the next profile
     const graph = (await tf.profile(() => batchnormBackward(dout, c))).kernels.length;
@@ -152,11 +154,11 @@ describe("assignment 2: batch normalization", () => {
         const dbNum = evalNumericalGradientArray((t) => batchnormForward(x, g, t, bp)[0], b, dout);
         const [, c] = batchnormForward(x, g, b, bp);
         const [dx, dg, db] = batchnormBackward(dout, c);
-        le(relErrorFloored(dx, dxNum), 1e-3, `${what}: dx`);
-        le(relErrorFloored(dg, dgNum), 1e-3, `${what}: dgamma`);
-        le(relErrorFloored(db, dbNum), 1e-3, `${what}: dbeta`);
-        gt(relErrorFloored(bugNm1(dout, c), dxNum), 1e-2, `${what}: N-1 variance`);
-        if (what === "var ≈ eps") gt(relErrorFloored(bugEpsOut(dout, c), dxNum), 1e-2, "eps outside the sqrt");
+        le(relErrorScaled(dx, dxNum), 1e-3, `${what}: dx`);
+        le(relErrorScaled(dg, dgNum), 1e-3, `${what}: dgamma`);
+        le(relErrorScaled(db, dbNum), 1e-3, `${what}: dbeta`);
+        gt(relErrorScaled(bugNm1(dout, c), dxNum), 5e-3, `${what}: N-1 variance`);
+        if (what === "var ≈ eps") gt(relErrorScaled(bugEpsOut(dout, c), dxNum), 5e-3, "eps outside the sqrt");
       }
     });
   });
@@ -172,20 +174,20 @@ describe("assignment 2: layer normalization", () => {
       std.forEach((s) => assert.ok(Math.abs(s - 3) < 1e-3, `std ${s}`));
       const x = rn([4, 5], 34, 5, 12), g = rn([5], 35), b = rn([5], 36), dout = rn([4, 5], 37);
       const [o, c] = layernormForward(x, g, b);
-      le(relErrorFloored(o, lnTf(x, g, b)), 1e-5, "forward vs tf ops");
+      le(relErrorScaled(o, lnTf(x, g, b)), 2e-6, "forward vs tf ops");
       const [dx, dg, db] = layernormBackward(dout, c);
       const auto = tf.grads(lnTf)([x, g, b], dout);
-      le(relErrorFloored(dx, auto[0]), 1e-5, "dx vs tf.grad");
+      le(relErrorScaled(dx, auto[0]), 2e-6, "dx vs tf.grad");
       le(relError(dg, auto[1]), 1e-5, "dgamma vs tf.grad");
       le(relError(db, auto[2]), 1e-5, "dbeta vs tf.grad");
       const dxNum = evalNumericalGradientArray((t) => layernormForward(t, g, b)[0], x, dout);
-      le(relErrorFloored(dx, dxNum), 1e-3, "dx vs numeric");
+      le(relErrorScaled(dx, dxNum), 1e-3, "dx vs numeric");
       // planted bug: normalizing the gradient over the batch axis (batchnorm's formula unchanged)
       const bug = (d: Tensor, cc: LayernormCache): Tensor => {
         const dxhat = d.mul(cc.gamma);
         return dxhat.mul(4).sub(dxhat.sum(0)).sub(cc.xhat.mul(dxhat.mul(cc.xhat).sum(0))).div(cc.std.mul(4));
       };
-      gt(relErrorFloored(bug(dout, c), dxNum), 1e-2, "batch-axis layernorm gradient");
+      gt(relErrorScaled(bug(dout, c), dxNum), 5e-3, "batch-axis layernorm gradient");
     });
   });
 });
@@ -219,11 +221,11 @@ describe("assignment 2: dropout", () => {
       assert.notDeepEqual(arr(o1), arr(o3));
       const dx = dropoutBackward(dout, c);
       const dxNum = evalNumericalGradientArray((t) => dropoutForward(t, param)[0], x, dout);
-      le(relErrorFloored(dx, dxNum), 1e-3, "dx vs numeric");
+      le(relErrorScaled(dx, dxNum), 1e-3, "dx vs numeric");
       const mask = o1.div(x);
       le(relError(dx, tf.grad((t: Tensor) => t.mul(mask))(x, dout)), 1e-5, "dx vs tf.grad");
       // planted bug: forgetting the 1/p scaling in the backward pass
-      gt(relErrorFloored(dx.mul(0.2), dxNum), 1e-2, "unscaled mask");
+      gt(relErrorScaled(dx.mul(0.2), dxNum), 5e-3, "unscaled mask");
       const [, ct] = dropoutForward(x, { mode: "test", p: 0.2 });
       assert.deepEqual(arr(dropoutBackward(dout, ct)), arr(dout));
     });
@@ -238,13 +240,13 @@ describe("assignment 2: affine - norm - relu sandwich", () => {
         const [out, cache] = affineNormReluForward(x, w, b, g, be, norm, { mode: "train" });
         const ref = (xx: Tensor, ww: Tensor, bb: Tensor, gg: Tensor, bbe: Tensor): Tensor =>
           (norm === "batchnorm" ? bnTf : lnTf)(xx.reshape([6, 8]).matMul(ww).add(bb), gg, bbe).relu();
-        le(relErrorFloored(out, ref(x, w, b, g, be)), 1e-5, "forward");
+        le(relErrorScaled(out, ref(x, w, b, g, be)), 2e-6, "forward");
         const grads = affineNormReluBackward(dout, cache);
         const auto = tf.grads(ref)([x, w, b, g, be], dout);
         grads.forEach((gr, i) => {
           // batchnorm subtracts the batch mean, so the affine bias has no effect: db is 0 up to rounding
           if (norm === "batchnorm" && i === 2) le(Math.max(...arr(gr.abs())), 1e-5, "db");
-          else le(relErrorFloored(gr, auto[i]), 1e-5, `gradient ${i}`);
+          else le(relErrorScaled(gr, auto[i]), 2e-6, `gradient ${i}`);
         });
         assert.deepEqual(grads[0].shape, [6, 2, 4]);
       });

@@ -26,7 +26,7 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
   let releaseDir = "";
   /** Checks that need an update rule: the rules' own checks and everything a Solver trains. */
   const needsOptim = (id: string): boolean =>
-    /\/(sgd_momentum_|rmsprop_|adam_|overfit_|train_acc_|best_val_accuracy|test_accuracy|deep_|ws_|bsize_|reg_)/.test(id);
+    /\/(sgd_momentum_|rmsprop_|adam_|overfit_|(sgd|sgdMomentum|rmsprop|adam)_train_accuracy|best_val_accuracy|test_accuracy|deep_|ws_|bsize_|reg_)/.test(id);
 
   before(async () => {
     cc = repoCourse("a2", "assignment2");
