@@ -37,8 +37,8 @@ function idsByCell(nb: Notebook, ids: string[], refCell: (id: string) => number)
   return out;
 }
 
-/** Writes the forged submission `kind` of the release `releaseDir` into `dest` (lib/ + notebooks/<a>/). */
-export function buildForged(releaseDir: string, refs: ReferencesFile, dest: string, kind: Forgery): string {
+/** Writes the release `releaseDir` forged in the ways `kinds` into `dest` (lib/ + notebooks/<a>/). */
+export function buildForged(releaseDir: string, refs: ReferencesFile, dest: string, kinds: Forgery[]): string {
   fs.rmSync(dest, { recursive: true, force: true });
   fs.cpSync(path.join(releaseDir, "lib"), path.join(dest, "lib"), { recursive: true });
   const nbDir = path.join(dest, "notebooks", refs.assignment);
@@ -50,13 +50,14 @@ export function buildForged(releaseDir: string, refs: ReferencesFile, dest: stri
       const r = refs.checks[id];
       return Array.isArray(r.value) && r.shape ? nest(r.value as Flat[], r.shape) : (r.value as Nested);
     };
-    if (kind === "edited") {
+    if (kinds.includes("edited")) {
       for (const [at, cellIds] of idsByCell(nb, ids, (id) => refs.checks[id].cell)) {
         const cell = nb.cells[at];
         cell.source = ['import { check } from "./lib/index";', ...cellIds.map((id) => `check(${JSON.stringify(id)}, ${JSON.stringify(value(id))});`)].join("\n");
         cell.outputs = [];
       }
-    } else {
+    }
+    if (kinds.includes("mime")) {
       const bundles = ids.map((id) => {
         const r = refs.checks[id];
         const rec = { id, value: r.value, ...(r.shape ? { shape: r.shape } : {}) };
