@@ -5,14 +5,17 @@
  *            record the reference values with check() (the cell keeps its id and place);
  *   mime   — the untouched release lib and notebooks plus one cell of the student's own at the end
  *            of each notebook that emits the check MIME bundle with the reference values itself.
- * A grade must not credit either with any notebook check (test/grader-assignment1.test.ts).
+ *   timer  — the untouched release lib and notebooks plus one cell of its own after the first cell
+ *            that starts a timer emitting the bundles every few milliseconds, hoping that a record
+ *            lands while a grader-owned cell runs (what the grader can't rule out: see grader/README.md).
+ * A grade must not credit `edited` or `mime` with any notebook check (test/grader-assignment1.test.ts).
  */
 import * as fs from "fs";
 import * as path from "path";
 import type { Notebook } from "../../grader/markers";
 import type { ReferencesFile } from "../../grader/references";
 
-export type Forgery = "edited" | "mime";
+export type Forgery = "edited" | "mime" | "timer";
 
 type Flat = number | string | boolean;
 type Nested = Flat | Nested[];
@@ -57,12 +60,21 @@ export function buildForged(releaseDir: string, refs: ReferencesFile, dest: stri
         cell.outputs = [];
       }
     }
-    if (kinds.includes("mime")) {
-      const bundles = ids.map((id) => {
-        const r = refs.checks[id];
-        const rec = { id, value: r.value, ...(r.shape ? { shape: r.shape } : {}) };
-        return `displayBundle({ "text/plain": "check ${id}", "application/vnd.cs231n.check+json": ${JSON.stringify(rec)} });`;
+    const bundles = ids.map((id) => {
+      const r = refs.checks[id];
+      const rec = { id, value: r.value, ...(r.shape ? { shape: r.shape } : {}) };
+      return `displayBundle({ "text/plain": "check ${id}", "application/vnd.cs231n.check+json": ${JSON.stringify(rec)} });`;
+    });
+    if (kinds.includes("timer"))
+      nb.cells.splice(1, 0, {
+        cell_type: "code",
+        id: "forged-timer",
+        metadata: {},
+        execution_count: null,
+        outputs: [],
+        source: ['import { displayBundle } from "./lib/index";', "setInterval(() => {", ...bundles.map((b) => `  ${b}`), "}, 5);"].join("\n"),
       });
+    if (kinds.includes("mime")) {
       nb.cells.push({
         cell_type: "code",
         id: "forged-mime",
