@@ -4,11 +4,12 @@
  * One submission is a list of stages, each its own module with a typed input and output
  * (nbgrader's preprocessors are the model):
  *
- *   unpack → assemble → validate → run → compare → report
+ *   unpack → assemble → validate → restore → run → compare → report
  *
  *   unpack    pipeline/unpack.ts    folder or safe-extracted zip
  *   assemble  pipeline/assemble.ts  the kernel's root (student lib/ + course config), notebook files
  *   validate  pipeline/validate.ts  nbformat 4 or a per-notebook problem
+ *   restore   pipeline/restore.ts   provided lib files and grader-owned cells from the release
  *   run       pipeline/run.ts       notebooks (one kernel each) + hidden tests (one kernel), sandboxed
  *   compare   pipeline/compare.ts   references vs recorded checks, outside the kernel
  *   report    report.ts             results.json (Gradescope), feedback.html, executed notebooks, CSV
@@ -21,6 +22,7 @@ import * as path from "path";
 import { Assignment } from "./course";
 import { assemble } from "./pipeline/assemble";
 import { compareChecks } from "./pipeline/compare";
+import { restore } from "./pipeline/restore";
 import { RunStage, runUnits } from "./pipeline/run";
 import { unpack } from "./pipeline/unpack";
 import { validate } from "./pipeline/validate";
@@ -103,9 +105,11 @@ export async function gradeSubmission(a: Assignment, ref: ReferencesFile, submis
       const { dir } = await unpack(submission, work);
       const asm = assemble(a, ref.notebooks, dir, work);
       warnings = asm.warnings;
-      const notebooks = await validate(asm.notebooks);
+      const valid = await validate(asm.notebooks);
+      const restored = restore(a, asm.root, valid, work);
+      warnings = [...warnings, ...restored.warnings];
       const dataset = datasetDir(a);
-      ran = await runUnits(a, notebooks, {
+      ran = await runUnits(a, restored.notebooks, {
         root: asm.root,
         work,
         deadline: t0 + (opts.timeoutTotalSec ?? DEFAULTS.timeoutTotalSec) * 1000,

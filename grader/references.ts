@@ -8,6 +8,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Assignment, notebookNames, referencesFor, writeAtomic } from "./course";
+import { hasSolutionRegion } from "./graderOwned";
+import { Notebook } from "./markers";
 import { hiddenSession } from "./pipeline/run";
 import { effectiveRule, Rule, RuleSpec, validateRules } from "./rules";
 import { runSessions, Session, SessionResult, TRUSTED_LIMITS } from "./runNotebook";
@@ -19,7 +21,11 @@ export interface ReferencesFile {
   generated: string;
   notebooks: string[];
   hidden: string[];
-  checks: Record<string, { value: unknown; shape: number[] | null; notebook: string; cell: number; rule: Rule; points: number }>;
+  /**
+   * `cell`: the index of the cell that recorded it in the solution notebook or hidden test file;
+   * `cellId`: notebooks: that cell's id (grader-owned: only that cell's value counts in a grade)
+   */
+  checks: Record<string, { value: unknown; shape: number[] | null; notebook: string; cell: number; cellId?: string; rule: Rule; points: number }>;
 }
 
 /** The rules of grading.json in force for a mode (quick-mode overrides applied). */
@@ -47,13 +53,24 @@ export async function makeReferences(
     if (!r.ok) problems.push(`${r.name}: ${r.error}`);
     for (const c of r.cells.filter((c) => c.status !== "ok"))
       problems.push(`${c.unit ?? r.name} cell ${c.index} ${c.status}: ${c.error?.name}: ${c.error?.message}`);
+    const cells = solutionCells(r);
     for (const c of r.checks) {
       const unit = c.unit ?? r.name;
-      if (checks[c.id] && checks[c.id].notebook !== unit) dup.push(c.id);
+      if (checks[c.id] && (checks[c.id].notebook !== unit || checks[c.id].cell !== c.cell)) dup.push(c.id);
       const rule = rules[c.id];
-      checks[c.id] = { value: c.value, shape: c.shape ?? null, notebook: unit, cell: c.cell, rule, points: rule?.points ?? 0 };
+      let cellId: string | undefined;
+      if (cells) {
+        const cell = cells[c.cell];
+        if (!cell || typeof cell.id !== "string") problems.push(`${unit}: check ${c.id} comes from cell ${c.cell}, which has no id`);
+        else if (hasSolutionRegion(cell)) problems.push(`${unit}: check ${c.id} comes from cell ${c.cell} (id ${cell.id}), which holds a solution region: move the check() call into a cell of its own`);
+        else cellId = cell.id;
+      }
+      checks[c.id] = { value: c.value, shape: c.shape ?? null, notebook: unit, cell: c.cell, ...(cellId ? { cellId } : {}), rule, points: rule?.points ?? 0 };
     }
   };
+  // a notebook's cells (the solution's, as run), to name the grader-owned cell of each check
+  const solutionCells = (r: SessionResult): Notebook["cells"] | undefined =>
+    r.name === "hidden" ? undefined : (JSON.parse(fs.readFileSync(path.join(a.notebooksDir, r.name), "utf8")) as Notebook).cells;
   const nbs = notebookNames(a);
   // the hidden tests run as the grader runs them: all files in one kernel
   const hidden = hiddenSession(a);
@@ -73,7 +90,7 @@ export async function makeReferences(
     launcher.dispose();
   }
   if (problems.length) throw new Error(`solution run failed:\n  ${problems.join("\n  ")}`);
-  if (dup.length) throw new Error(`check ids emitted by more than one notebook: ${dup.join(", ")}`);
+  if (dup.length) throw new Error(`check ids emitted by more than one notebook or cell: ${Array.from(new Set(dup)).join(", ")}`);
   const noRule = Object.keys(checks).filter((id) => !rules[id]);
   const noCheck = Object.keys(rules).filter((id) => !checks[id]);
   const errs: string[] = [];

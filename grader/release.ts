@@ -6,18 +6,12 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Assignment, notebookNames } from "./course";
-import { Notebook, stripNotebook } from "./markers";
-import { assignmentOrder, releaseLibFile } from "./ownership";
+import { releasedLib, releasedNotebook } from "./graderOwned";
 import { REPO_ROOT } from "./paths";
 import { callPythonSync } from "./python";
 
 const GRADER_SCRIPTS = ["release", "references", "grade", "gradescope", "bench", "test", "test:e2e", "notebooks:full"];
 const DEV_ONLY = ["mocha", "@types/mocha", "playwright-core", "ts-node"];
-
-function walk(dir: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
 
 export interface ReleaseResult {
   dir: string;
@@ -45,6 +39,10 @@ that markdown cell. \`npm run typecheck\` type-checks your library.
 
 Each \`check(...)\` call in a notebook records a value that the autograder compares with the
 reference solution; the grader also runs extra tests on your \`lib/\` functions with new inputs.
+The notebook cells you can't edit or delete (every cell without a TODO) are the course's: the
+autograder runs its own copy of them at their place, and only the values they record count. Your own
+cells run as you wrote them, and you may add cells. The library files without a TODO (e.g.
+\`lib/check.ts\`, \`lib/data.ts\`) are graded with the course's copy.
 
 ## Submitting
 Run every notebook top to bottom, save, and zip the folder with your \`lib/\` and \`notebooks/\`
@@ -65,23 +63,16 @@ export function makeRelease(a: Assignment, opts: { outRoot?: string; typecheck?:
     fs.writeFileSync(f, data);
     files.push(rel);
   };
-  // lib: every .ts of this and earlier assignments, solutions stripped (grader/ownership.ts)
-  const order = assignmentOrder(a.courseRoot);
-  for (const f of walk(a.libDir).filter((f) => f.endsWith(".ts"))) {
-    const rel = path.relative(a.courseRoot, f);
-    const r = releaseLibFile(fs.readFileSync(f, "utf8"), a.name, order, rel);
-    if (!r) continue;
-    regions += r.regions;
-    put(rel, r.text);
+  // lib: this and earlier assignments' .ts files, solutions stripped (ownership.ts); notebooks: stripped, grader-owned cells marked (graderOwned.ts)
+  for (const f of releasedLib(a)) {
+    regions += f.regions;
+    put(f.rel, f.text);
   }
-  // notebooks
   const nbs = notebookNames(a);
   for (const n of nbs) {
-    const rel = path.join("notebooks", a.name, n);
-    const nb = JSON.parse(fs.readFileSync(path.join(a.notebooksDir, n), "utf8")) as Notebook;
-    const r = stripNotebook(nb, rel);
+    const r = releasedNotebook(a, n);
     regions += r.regions;
-    put(rel, JSON.stringify(r.nb, null, 1) + "\n");
+    put(path.join("notebooks", a.name, n), JSON.stringify(r.nb, null, 1) + "\n");
   }
   put("README.md", studentReadme(a, nbs));
   // package.json: same deps and scripts, minus grader/dev ones

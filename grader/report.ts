@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { writeAtomic } from "./course";
-import { CheckResult } from "./pipeline/compare";
+import { CheckResult, ignoredChecks } from "./pipeline/compare";
 import { RunUnit } from "./pipeline/run";
 
 export type { CheckResult } from "./pipeline/compare";
@@ -60,12 +60,19 @@ export interface SubmissionResult {
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 
+/** What the grader changed in or ignored of a notebook (restored cells, checks of the student's cells). */
+function integrityNotes(u: RunUnit): string[] {
+  return [...(u.notes ?? []), ...ignoredChecks(u)];
+}
+
 function unitSummary(u: RunUnit): { failed: boolean; text: string } | null {
   const bad = u.cells.filter((c) => c.status !== "ok");
   const notes = u.cells.flatMap((c) => (c.notes ?? []).map((n) => `cell ${c.codeIndex}: ${n}`));
-  if (!u.problem && !bad.length && !notes.length) return null;
+  const restored = integrityNotes(u);
+  if (!u.problem && !bad.length && !notes.length && !restored.length) return null;
   const lines: string[] = [];
   if (u.problem) lines.push(u.problem);
+  lines.push(...restored);
   if (u.cells.length) lines.push(`${u.cells.length - bad.length} of ${u.cells.length} code cells ran without error.`);
   if (u.kind === "notebook") for (const c of bad) lines.push(`cell ${c.codeIndex}: ${c.status}: ${c.error?.name}: ${c.error?.message}`);
   lines.push(...notes);
@@ -118,6 +125,7 @@ export function feedbackHtml(r: SubmissionResult): string {
     const hidden = u ? u.kind === "hidden" : nb.startsWith("hidden/");
     parts.push(`<h2>${esc(nb)}${hidden ? " (hidden tests)" : ""}</h2>`);
     if (u?.problem) parts.push(`<p class="fail">${esc(u.problem)}</p>`);
+    if (u) for (const n of integrityNotes(u)) parts.push(`<p><i>${esc(n)}</i></p>`);
     if (u && u.cells.length) {
       const bad = u.cells.filter((c) => c.status !== "ok");
       parts.push(`<p>${u.cells.length - bad.length} of ${u.cells.length} code cells ran without error (${u.seconds.toFixed(1)} s).</p>`);

@@ -7,7 +7,7 @@ import { sgd } from "../lib/optim";
 import { TwoLayerNet } from "../lib/classifiers/fcNet";
 import { Solver } from "../lib/solver";
 import { hogFeature, colorHistogramHsv, colorHistogramHsvFn, extractFeatures } from "../lib/features";
-import { getCifar10Data } from "../lib/data";
+import { getCifar10Data, majorityClassRate } from "../lib/data";
 import { assertFloat32Close } from "./helpers/float32";
 
 const linspace = (a: number, b: number, n: number): number[] => Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
@@ -150,7 +150,8 @@ describe("Solver", function () {
     const last = solver.lossHistory.slice(-5).reduce((a, b) => a + b) / 5;
     assert.ok(last < first - 0.1, `loss ${first} → ${last}`);
     assert.equal(solver.valAccHistory.length, 6);
-    assert.ok(solver.bestValAcc > 0.15, `val acc ${solver.bestValAcc}`);
+    // 0.29 against 0.17 for the most frequent class of these 100 validation images
+    assert.ok(solver.bestValAcc >= majorityClassRate(d.yVal) + 0.05, `val acc ${solver.bestValAcc}, the most frequent class ${majorityClassRate(d.yVal)}`);
 
     const Xs = d.XTrain.slice([0], [50]);
     const ys = d.yTrain.slice([0], [50]);

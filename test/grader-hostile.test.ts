@@ -109,12 +109,14 @@ describe("grader: hostile submissions (fixture assignment fx1, sandboxed, one ba
   it("crashy: hung await → interrupted with state kept, infinite loop → restart, process.exit / SIGSEGV → kernel died, memory bomb → OOM; later cells still graded", () => {
     const r = by.crashy;
     const basics = unit(r, "basics.ipynb");
-    assert.deepEqual(basics.cells.map((c) => c.status), ["ok", "timeout", "ok", "timeout", "ok", "died", "ok", "died", "ok"]);
-    assert.match(basics.cells[1].error!.message, /interrupted \(the kernel kept its state\)/);
+    // the course's cells (import, affine, sum, the student's accuracy cell, its check) with the hostile ones between
+    assert.deepEqual(basics.cells.map((c) => c.status), ["ok", "ok", "timeout", "ok", "timeout", "ok", "died", "ok", "died", "ok", "ok"]);
+    assert.match(basics.cells[2].error!.message, /interrupted \(the kernel kept its state\)/);
     // a synchronous busy loop: tslab either answers the interrupt or gets restarted; both are timeouts
-    assert.match(basics.cells[3].error!.message, /per-cell time limit of 10s (and was interrupted|and did not stop when interrupted; the kernel was restarted)/);
-    assert.match(basics.cells[5].error!.message, /exit code 3/);
-    assert.match(basics.cells[7].error!.message, /signal 11/);
+    assert.match(basics.cells[4].error!.message, /per-cell time limit of 10s (and was interrupted|and did not stop when interrupted; the kernel was restarted)/);
+    assert.match(basics.cells[6].error!.message, /exit code 3/);
+    assert.match(basics.cells[8].error!.message, /signal 11/);
+    assert.deepEqual(basics.notes, []);
     const second = unit(r, "second.ipynb");
     assert.equal(second.cells[0].status, "died");
     assert.equal(second.cells[0].error!.name, "OutOfMemory", JSON.stringify(second.cells[0]));
@@ -122,10 +124,12 @@ describe("grader: hostile submissions (fixture assignment fx1, sandboxed, one ba
     assert.equal(r.score, r.maxScore, JSON.stringify(r.checks.filter((c) => !c.passed)));
   });
 
-  it("snoop.zip: cannot read references or the solution lib, no network; forged check() values don't fool the hidden tests", () => {
+  it("snoop.zip: cannot read references or the solution lib, no network; forged check() values count nowhere", () => {
     const r = by.snoop;
-    assert.match(check(r, "basics/affine").message, /ENOENT|no such file/);
     const basics = unit(r, "basics.ipynb");
+    assert.equal(basics.cells[1].status, "error", "the references must not be readable");
+    assert.match(basics.cells[1].error!.message, /ENOENT|no such file/);
+    assert.match(check(r, "basics/affine").message, /TODO: compute x·W \+ b/);
     assert.equal(basics.cells[2].status, "error");
     assert.match(basics.cells[2].error!.message, /fetch failed|ECONNREFUSED|ENETUNREACH/);
     assert.equal(basics.cells[3].status, "error", "the solution lib must not be readable");
@@ -134,16 +138,23 @@ describe("grader: hostile submissions (fixture assignment fx1, sandboxed, one ba
       assert.equal(check(r, id).score, 0);
       assert.match(check(r, id).message, /TODO/);
     }
-    // by design visible checks take what the notebook records: the typed-in values of
-    // basics/accuracy (2), basics/sum_squares (1) and second/scaled (1) count, nothing else
-    assert.equal(r.score, 4);
+    // its own cells' values don't count, and its edit of the course's affine cell was undone
+    assert.equal(r.score, 0);
+    assert.match(check(r, "basics/sum_squares").message, /TODO: implement sumSquares/);
+    assert.match(check(r, "second/scaled").message, /TODO: implement sumSquares/);
+    assert.ok(basics.notes!.some((n) => /is the course's and had been edited: the course's version ran instead/.test(n)), basics.notes!.join("\n"));
+    assert.ok(basics.notes!.some((n) => /is the course's and was missing: it was put back/.test(n)));
+    const fb = fs.readFileSync(path.join(out, "snoop", "feedback.html"), "utf8");
+    assert.match(fb, /code cell 5 is yours and recorded basics\/accuracy, hidden\/affine_random, hidden\/sum_squares_random, hidden\/more_sum_squares, basics\/sum_squares: only the course's check cells count/);
   });
 
   it("broken: wrong shape, missing function, type error each get a clear message", () => {
     const r = by.broken;
     assert.match(check(r, "basics/affine").message, /expected shape \(2, 3\), got shape \(3, 2\)/);
     assert.match(check(r, "basics/sum_squares").message, /sumSquares/);
-    assert.match(check(r, "basics/accuracy").message, /TypeScriptError.*not assignable/);
+    const cells = unit(r, "basics.ipynb").cells;
+    assert.match(cells[3].error!.message, /not assignable/);
+    assert.match(check(r, "basics/accuracy").message, /cell 5 failed: TypeScriptError: .*accuracy/);
     assert.match(check(r, "hidden/affine_random").message, /expected shape \(4, 5\), got shape \(5, 4\)/);
     assert.equal(r.score, 0);
   });
@@ -170,11 +181,11 @@ describe("grader: hostile submissions (fixture assignment fx1, sandboxed, one ba
   it("outside: a planted file, /etc/shadow, another repository, the grader's home don't exist for the kernel; its environment is not the grader's", () => {
     const r = by.outside;
     const cells = unit(r, "basics.ipynb").cells;
-    for (let i = 0; i < 4; i++) {
+    for (let i = 1; i < 5; i++) {
       assert.equal(cells[i].status, "error", `cell ${i + 1}`);
       assert.match(cells[i].error!.message, /ENOENT: no such file or directory/, `cell ${i + 1}`);
     }
-    assert.equal(cells[4].status, "ok");
+    assert.equal(cells[5].status, "ok");
     assert.equal(r.score, 10, JSON.stringify(r.checks.filter((c) => !c.passed)));
     const all = Object.values(reports("outside")).join("\n");
     assert.ok(all.includes('"CS231N_QUICK"') || all.includes("TF_CPP_MIN_LOG_LEVEL"), "the environment cell's output is in the executed notebook");
@@ -201,7 +212,7 @@ describe("grader: hostile submissions (fixture assignment fx1, sandboxed, one ba
   it("diskfill: the writable space (cwd and /tmp together) is capped with a clear message; later cells graded", () => {
     const r = by.diskfill;
     const cells = unit(r, "basics.ipynb").cells;
-    for (const c of cells.slice(0, 2)) {
+    for (const c of cells.slice(1, 3)) {
       assert.equal(c.status, "error");
       assert.match(c.error!.message, /ENOSPC.*\(the notebook's writable space is limited to 64 MB\)/s);
     }
@@ -210,7 +221,7 @@ describe("grader: hostile submissions (fixture assignment fx1, sandboxed, one ba
 
   it("forkbomb: stopped at the process cap within seconds, kernel restarted, later cells graded", () => {
     const r = by.forkbomb;
-    const c = unit(r, "basics.ipynb").cells[1];
+    const c = unit(r, "basics.ipynb").cells[2];
     assert.equal(c.status, "died");
     assert.equal(c.error!.name, "ProcessLimit", JSON.stringify(c));
     assert.match(c.error!.message, /too many processes or threads \(the limit is 256\); the kernel was restarted/);
@@ -221,10 +232,10 @@ describe("grader: hostile submissions (fixture assignment fx1, sandboxed, one ba
   it("flood: 120 MB of output cost seconds, not the cell timeout; stored output truncated with a note; the kernel kept its state", () => {
     const r = by.flood;
     const cells = unit(r, "basics.ipynb").cells;
-    assert.deepEqual(cells.map((c) => c.status), ["ok", "ok", "ok", "ok", "ok", "ok"]);
-    const m = /^\[output truncated: (\d+\.\d) MB dropped\]$/.exec(cells[1].notes?.[0] ?? "");
-    assert.ok(m && Number(m[1]) > 90 && Number(m[1]) < 107, JSON.stringify(cells[1]));
-    assert.ok(cells[1].seconds < 10 && cells[2].seconds < 10, `${cells[1].seconds} s, ${cells[2].seconds} s`);
+    assert.deepEqual(cells.map((c) => c.status), ["ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok"]);
+    const m = /^\[output truncated: (\d+\.\d) MB dropped\]$/.exec(cells[2].notes?.[0] ?? "");
+    assert.ok(m && Number(m[1]) > 90 && Number(m[1]) < 107, JSON.stringify(cells[2]));
+    assert.ok(cells[2].seconds < 10 && cells[3].seconds < 10, `${cells[2].seconds} s, ${cells[3].seconds} s`);
     const executed = fs.readFileSync(path.join(out, "flood", "executed", "basics.ipynb"), "utf8");
     assert.ok(executed.length < 11e6, `executed notebook ${executed.length} bytes`);
     assert.ok(executed.includes("[output truncated: "));
@@ -234,17 +245,16 @@ describe("grader: hostile submissions (fixture assignment fx1, sandboxed, one ba
 
   it("bigcheck: an oversized check() fails with id, size and limit; a forged oversized record is refused; 1,000×1,000 works", () => {
     const r = by.bigcheck;
-    assert.match(
-      check(r, "basics/affine").message,
-      /check\(basics\/affine\): the value is too large to record: 9,000,000 elements \(shape 3000×3000\); the limit is 1,000,000 elements/,
-    );
-    assert.match(check(r, "basics/sum_squares").message, /no value recorded: check\(basics\/sum_squares\): the value is too large to record: 1,000,001 elements; the limit is 1,000,000 elements/);
+    const cells = unit(r, "basics.ipynb").cells;
+    assert.equal(cells[4].status, "error");
+    assert.match(cells[4].error!.message, /check\(bigcheck\/huge\): the value is too large to record: 9,000,000 elements \(shape 3000×3000\); the limit is 1,000,000 elements/);
+    assert.deepEqual(cells[5].notes, ["check(basics/sum_squares): the value is too large to record: 1,000,001 elements; the limit is 1,000,000 elements"]);
     const million = unit(r, "basics.ipynb").checks.find((c) => c.id === "bigcheck/million");
     assert.ok(million, "the 1,000×1,000 check was recorded");
     assert.deepEqual(million!.shape, [1000, 1000]);
     assert.equal((million!.value as number[]).length, 1e6);
     assert.equal((million!.value as number[])[1001], 0);
-    assert.equal(r.score, 7);
+    assert.equal(r.score, 10, JSON.stringify(r.checks.filter((c) => !c.passed)));
   });
 
   it("hiddencrash: a hidden test that kills the kernel fails only its own check (one kernel for all hidden tests)", () => {

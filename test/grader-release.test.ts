@@ -60,6 +60,12 @@ describe("grader: references and release on the fixture assignment", function ()
     const committed = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures/course/notebooks/fx1/references.json"), "utf8"));
     assert.deepEqual(Object.keys(ref.checks).sort(), Object.keys(committed.checks).sort());
     for (const id of Object.keys(ref.checks)) assert.deepEqual(ref.checks[id].value, committed.checks[id].value, id);
+    // each notebook check names the grader-owned cell that records it (only that cell's value counts)
+    for (const [id, c] of Object.entries(ref.checks)) {
+      assert.equal(c.cellId, committed.checks[id].cellId, id);
+      assert.equal(c.cellId === undefined, c.notebook.startsWith("hidden/"), id);
+    }
+    assert.equal(ref.checks["basics/accuracy"].cellId, "7c1e0a52");
     const rules = JSON.parse(fs.readFileSync(a.gradingFile, "utf8"));
     // --rules-only: new points/thresholds reach the references without a re-run; values stay
     rules["basics/accuracy"] = { ...rules["basics/accuracy"], points: 5, quick: { threshold: 0.1 } };
@@ -74,6 +80,12 @@ describe("grader: references and release on the fixture assignment", function ()
     fs.writeFileSync(a.gradingFile, JSON.stringify(rules));
     await assert.rejects(makeReferences(a, { log: () => undefined }), /checks without a rule in grading.json: second\/scaled[\s\S]*rules without a check.*basics\/never_emitted/);
     assert.throws(() => refreshRules(a, { log: () => undefined }), /check ids changed \(no rule: second\/scaled, no reference value: basics\/never_emitted\)/);
+    // a check() in a cell with a solution region can't be owned by the grader: an error that says how to fix it
+    const nbFile = path.join(a.notebooksDir, "basics.ipynb");
+    const nb = JSON.parse(fs.readFileSync(nbFile, "utf8"));
+    nb.cells[5].source = nb.cells[5].source.join("") + '\ncheck("basics/mixed", 1);';
+    fs.writeFileSync(nbFile, JSON.stringify(nb));
+    await assert.rejects(makeReferences(a, { log: () => undefined }), /check basics\/mixed comes from cell 5 \(id 5600f4d7\), which holds a solution region: move the check\(\) call into a cell of its own/);
   });
 
   it("release: stripped lib type-checks, no solutions/hidden/references, notebooks run headless with TODO errors", async () => {
@@ -93,7 +105,7 @@ describe("grader: references and release on the fixture assignment", function ()
     // run the released notebook headless in the release dir
     fs.symlinkSync(path.join(fx.course, "node_modules"), path.join(r.dir, "node_modules"));
     const run = await runNotebook(path.join(r.dir, "notebooks/fx1/basics.ipynb"), { root: r.dir });
-    assert.deepEqual(run.cells.map((c) => c.status), ["ok", "error", "error", "ok"]);
+    assert.deepEqual(run.cells.map((c) => c.status), ["ok", "error", "error", "ok", "ok"]);
     assert.match(run.cells[1].error!.message, /TODO: compute x·W \+ b/);
     assert.equal(run.checksById["basics/accuracy"].value, 0);
   });

@@ -99,7 +99,10 @@ describe("platform: check()", () => {
     assert.deepEqual(toCheckRecord("a/s", tf.scalar(3)), { id: "a/s", value: 3, shape: [] });
     assert.deepEqual(toCheckRecord("a/t", "yes"), { id: "a/t", value: "yes" });
     assert.equal(checkLog().at(-1)?.id, "platform/tensor");
-    assert.doesNotThrow(() => JSON.parse(JSON.stringify(toCheckRecord("a/b", [NaN]))));
+    // strict JSON: a record survives a round trip unchanged (a raw NaN or Infinity would come back as null)
+    const rec = toCheckRecord("a/b", [NaN, 2, -Infinity]);
+    assert.deepEqual(JSON.parse(JSON.stringify(rec)), rec);
+    assert.ok(!JSON.stringify(rec).includes("null"));
   });
   it("rejects bad ids and ragged arrays with a clear message", () => {
     assert.throws(() => toCheckRecord("has space", 1), /id must look like/);

@@ -10,7 +10,7 @@ import * as path from "path";
 import { Assignment, hiddenTests } from "../course";
 import { CellOutcome, CheckRecord, runSessions, Session, SessionCell } from "../runNotebook";
 import { directLaunch, Launcher, makeSandbox } from "../sandbox";
-import { ValidNotebook } from "./validate";
+import { RestoredNotebook } from "./restore";
 
 export interface RunUnit {
   /** "knn.ipynb", or "hidden/knn" for grader/hidden/<a>/knn.ts */
@@ -23,6 +23,10 @@ export interface RunUnit {
   seconds: number;
   /** the executed notebook (outputs capped), for the report */
   executed?: string;
+  /** notebooks: index → cell id of the grader-owned cells (pipeline/restore.ts); only their checks count */
+  gradedCells?: Record<number, string>;
+  /** notebooks: what the restore stage changed, for the report */
+  notes?: string[];
 }
 
 export interface RunOptions {
@@ -63,8 +67,17 @@ export function hiddenSession(a: Assignment): SessionCell[] {
   return cells;
 }
 
-export async function runUnits(a: Assignment, notebooks: ValidNotebook[], o: RunOptions): Promise<RunStage> {
-  const units: RunUnit[] = notebooks.map((n) => ({ name: n.name, kind: "notebook", problem: n.problem, cells: [], checks: [], seconds: 0 }));
+export async function runUnits(a: Assignment, notebooks: RestoredNotebook[], o: RunOptions): Promise<RunStage> {
+  const units: RunUnit[] = notebooks.map((n) => ({
+    name: n.name,
+    kind: "notebook",
+    problem: n.problem,
+    cells: [],
+    checks: [],
+    seconds: 0,
+    gradedCells: n.gradedCells,
+    notes: n.notes,
+  }));
   const hidden = hiddenSession(a);
   const hiddenNames = Array.from(new Set(hidden.map((c) => c.unit)));
   for (const h of hiddenNames) units.push({ name: h, kind: "hidden", cells: [], checks: [], seconds: 0 });

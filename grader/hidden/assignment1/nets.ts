@@ -4,15 +4,19 @@ import { tf, check } from "./lib/index";
 const rn = (shape: number[], seed: number, s = 1) => tf.randomNormal(shape, 0, s, "float32", seed);
 const labels = (n: number, c: number, seed: number) => tf.randomUniform([n], 0, c, "int32", seed);
 // %%
-import { LinearSVM } from "./lib/index";
+import { LinearSVM, majorityClassRate } from "./lib/index";
 {
+  // labels of a linear classifier the student never saw: separable data, which SGD must fit well
+  // (a zero or constant W answers one class: at most the majority rate)
   const X = rn([40, 6], 401);
-  const y = labels(40, 3, 402);
+  const y = tf.tidy(() => tf.matMul(X, rn([6, 3], 404)).argMax(1).toInt());
   const svm = new LinearSVM();
   const hist = svm.train(X, y, { learningRate: 0.05, reg: 1e-3, numIters: 60, batchSize: 20, seed: 7 });
   check("hidden/linear_svm_history_length", hist.length);
   check("hidden/linear_svm_loss_decreases", hist.slice(-10).reduce((a, b) => a + b, 0) < hist.slice(0, 10).reduce((a, b) => a + b, 0));
   check("hidden/linear_svm_w_shape", svm.W ? svm.W.shape.join("x") : "null");
+  check("hidden/linear_svm_majority_rate", majorityClassRate(y));
+  check("hidden/linear_svm_train_accuracy", svm.W ? tf.tidy(() => svm.predict(X).equal(y).cast("float32").mean().dataSync()[0]) : 0);
   svm.W?.dispose();
   svm.W = rn([6, 3], 403);
   check("hidden/linear_predict", svm.predict(X));
