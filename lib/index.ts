@@ -17,3 +17,4 @@ export * from "./classifiers/kNearestNeighbor";
 export * from "./classifiers/linearSvm";
 export * from "./classifiers/softmax";
 export * from "./classifiers/linearClassifier";
+export * from "./highLevel/index";
