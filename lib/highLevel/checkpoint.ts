@@ -3,6 +3,7 @@
  * a folder with model.json, the architecture, and weights.bin).
  */
 import type { LayersModel, Logs } from "@tensorflow/tfjs-node";
+import * as fs from "fs";
 import * as path from "path";
 import { tf } from "../tf";
 import { resolveLogs } from "./progress";
@@ -40,8 +41,9 @@ export class SaveBestModel extends tf.Callback {
   }
 }
 
-/** Saves a LayersModel (architecture + weights) to the folder `dir`. */
+/** Saves a LayersModel (architecture + weights) to the folder `dir` (created if needed). */
 export async function saveModel(model: LayersModel, dir: string): Promise<void> {
+  fs.mkdirSync(path.resolve(dir), { recursive: true });
   await model.save(`file://${path.resolve(dir)}`);
 }
 

@@ -5,3 +5,5 @@ export * from "./schedule";
 export * from "./checkpoint";
 export * from "./module";
 export * from "./nativeLayers";
+/** tfjs types a notebook needs by name (the `tf` namespace of lib/tf.ts lists only tensor types) */
+export type { LayersModel, Sequential, Optimizer } from "@tensorflow/tfjs-node";

@@ -22,7 +22,8 @@
 import type { LayerVariable, Shape } from "@tensorflow/tfjs-node";
 import { tf, Tensor, Variable } from "../tf";
 
-type Layer = InstanceType<typeof tf.layers.Layer>;
+/** The type of a tf.layers layer (tfjs exports the class as a value only). */
+export type TFLayer = InstanceType<typeof tf.layers.Layer>;
 
 export abstract class Module extends tf.layers.Layer {
   /** tfjs names layers after their class (`static className`); a Module subclass needs none. */
@@ -38,8 +39,8 @@ export abstract class Module extends tf.layers.Layer {
   }
 
   /** Layers held in this module's own properties (directly or in arrays), in the order they were set. */
-  sublayers(): Layer[] {
-    const out: Layer[] = [];
+  sublayers(): TFLayer[] {
+    const out: TFLayer[] = [];
     for (const v of Object.values(this)) {
       if (v instanceof tf.layers.Layer && v !== this) out.push(v);
       else if (Array.isArray(v)) for (const w of v) if (w instanceof tf.layers.Layer && w !== this) out.push(w);

@@ -38,6 +38,8 @@ export interface EpochRecord {
   /** 0-based */
   epoch: number;
   seconds: number;
+  /** CPU time of this process during the epoch (all threads), s: on a shared machine a steadier measure than wall time */
+  cpuSeconds: number;
   /** mean training loss over the epoch's batches, plus the metrics passed to endEpoch */
   metrics: Metrics;
 }
@@ -70,6 +72,7 @@ export class TrainingProgress {
   private epochLossSum = 0;
   private epochMetricSums: Metrics = {};
   private epochStarted = 0;
+  private epochCpu = process.cpuUsage();
   private lastLine = 0;
   private lastChart = 0;
 
@@ -95,6 +98,7 @@ export class TrainingProgress {
     this.epochLossSum = 0;
     this.epochMetricSums = {};
     this.epochStarted = Date.now();
+    this.epochCpu = process.cpuUsage();
   }
 
   /** Records one batch's loss (and running metrics such as {acc}); redraws the line now and then. */
@@ -124,15 +128,17 @@ export class TrainingProgress {
     if (!this.epochOpen) this.startEpoch();
     this.epochOpen = false;
     const seconds = (Date.now() - this.epochStarted) / 1000;
+    const cpu = process.cpuUsage(this.epochCpu);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const means: Metrics = {};
     if (this.inEpoch > 0) {
       means.loss = this.epochLossSum / this.inEpoch;
       for (const [k, v] of Object.entries(this.epochMetricSums)) means[k] = v / this.inEpoch;
     }
-    const rec: EpochRecord = { epoch: this.epoch, seconds, metrics: { ...means, ...metrics } };
+    const rec: EpochRecord = { epoch: this.epoch, seconds, cpuSeconds, metrics: { ...means, ...metrics } };
     this.epochs.push(rec);
     this.evaluations.push({ step: this.step, metrics });
-    this.print(`Epoch ${this.epoch + 1}/${this.epochsPlanned} (${seconds.toFixed(1)} s): ${fmtMetrics(rec.metrics)}`);
+    this.print(`Epoch ${this.epoch + 1}/${this.epochsPlanned} (${seconds.toFixed(1)} s, CPU ${cpuSeconds.toFixed(0)} s): ${fmtMetrics(rec.metrics)}`);
     this.drawLine(Date.now(), true);
     this.drawChart(Date.now());
     return rec;
