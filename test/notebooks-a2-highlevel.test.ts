@@ -4,7 +4,9 @@
  * limited to AVX2 (another summation order than the machine that generated the references):
  *   - the solution: every cell runs and every check the quick references list passes its quick rule;
  *   - the student release (grader/release.ts): the notebook runs to the end, the cells with student
- *     code fail with the release's TODO errors (or with a consequence of one), and the kernel never dies.
+ *     code fail with the release's TODO errors (or with a consequence of one), and the kernel never dies;
+ *   - lib/tslabIopub.ts: a burst of outputs (as a training loop's log lines and progress updates make)
+ *     no longer loses tslab's messages; without it the same cell fails or never reports "idle".
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -13,6 +15,7 @@ import { assignment, referencesFor } from "../grader/course";
 import { loadRules, ReferencesFile } from "../grader/references";
 import { makeRelease } from "../grader/release";
 import { compare, Value } from "../grader/rules";
+import { runCells } from "../grader/runNotebook";
 import { runNotebook, CheckRecord } from "./helpers/notebook";
 
 const NB = "HighLevelAPI.ipynb";
@@ -39,6 +42,19 @@ function ruleProblems(checks: Record<string, CheckRecord>): string[] {
 
 describe("assignment 2 notebook HighLevelAPI (quick mode)", function () {
   this.timeout(600000);
+
+  const burst = 'for (let k = 0; k < 1200; k++) { console.log("line " + k); displayBundle({ "text/plain": "progress " + k }, "burst"); }';
+  it("tslab keeps every message of a burst of outputs once the library is loaded (lib/tslabIopub.ts)", async () => {
+    const r = await runCells({ cells: ['import { displayBundle } from "./lib/index";', burst, 'console.log("after")'] }, { timeoutCellSec: 60 });
+    assert.ok(r.ok, r.error);
+    assert.deepEqual(r.cells.map((c) => c.status), ["ok", "ok", "ok"], JSON.stringify(r.cells.map((c) => c.error)));
+  });
+  it("control: without the fix the same burst breaks the kernel's output (an error or a lost idle status)", async () => {
+    const r = await runCells({ cells: ['import { displayBundle } from "./lib/display";', burst] }, { timeoutCellSec: 6 });
+    assert.ok(r.ok, r.error);
+    assert.equal(r.cells[0].status, "ok");
+    assert.notEqual(r.cells[1].status, "ok", "the zeromq deferral did not trigger: is lib/tslabIopub.ts still needed?");
+  });
 
   it("the solution runs top to bottom and every check passes its quick rule", async () => {
     const r = await runNotebook(`notebooks/assignment2/${NB}`, { env: ENV, timeoutCellSec: 300 });
