@@ -19,3 +19,4 @@ export * from "./classifiers/kNearestNeighbor";
 export * from "./classifiers/linearSvm";
 export * from "./classifiers/softmax";
 export * from "./classifiers/linearClassifier";
+export * from "./highLevel/index";

@@ -10,6 +10,7 @@
  * Not part of CI (it takes a long time); README lists the measured numbers.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { runNotebook } from "../grader/runNotebook";
 
@@ -44,11 +45,14 @@ async function main(): Promise<void> {
   for (const nb of nbs) {
     console.log(`running ${nb} (full data)...`);
     const t0 = Date.now();
+    const loadBefore = os.loadavg().map((x) => x.toFixed(2)).join(" ");
     const r = await runNotebook(path.join(snap.root, "notebooks", assignment, nb), { root: snap.root, timeoutCellSec: 3 * 3600, timeoutTotalSec: 6 * 3600, outputNotebook: path.join(OUT, nb), env: { CS231N_QUICK: "0" } });
     const secs = (Date.now() - t0) / 1000;
+    const loadAfter = os.loadavg().map((x) => x.toFixed(2)).join(" ");
     const bad = r.cells.filter((c) => c.status !== "ok");
     failures += bad.length + (r.ok ? 0 : 1);
     lines.push(`## ${nb}: ${(secs / 60).toFixed(1)} min, ${r.cells.length} code cells, ${bad.length} not ok`, "");
+    lines.push(`load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter} (${os.cpus().length} CPUs)`, "");
     for (const c of bad) lines.push(`- cell ${c.index}: ${c.status} ${c.error ? `${c.error.name}: ${c.error.message}` : ""}`);
     for (const c of r.checks) {
       const v = Array.isArray(c.value) ? `(${(c.shape ?? [c.value.length]).join("x")}) ${c.value.slice(0, 4).join(", ")}${c.value.length > 4 ? ", …" : ""}` : String(c.value);
