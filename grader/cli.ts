@@ -17,7 +17,7 @@ const flag = { type: "boolean" } as const;
 
 const COMMANDS: Record<string, { usage: string; options: Options; positionals: "one" | "some" }> = {
   release: { usage: "release <assignment> [--course DIR] [--out DIR] [--no-typecheck]", options: { course: str, out: str, "no-typecheck": flag }, positionals: "one" },
-  references: { usage: "references <assignment> [--quick] [--rules-only] [--timeout-cell S] [--course DIR]", options: { quick: flag, "rules-only": flag, "timeout-cell": str, course: str }, positionals: "one" },
+  references: { usage: "references <assignment> [--quick] [--rules-only] [--only NOTEBOOK,...|hidden] [--timeout-cell S] [--course DIR]", options: { quick: flag, "rules-only": flag, only: str, "timeout-cell": str, course: str }, positionals: "one" },
   grade: {
     usage:
       "grade <submission>... [--assignment NAME] [--quick] [--jobs N] [--timeout-cell S] [--timeout-total S] [--memory MB] [--disk MB] [--pids N] [--out DIR] [--course DIR] [--no-sandbox]",
@@ -92,7 +92,11 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
     case "references": {
       const a = assignment(pos[0], course);
       if (values["rules-only"]) refreshRules(a, { quick: !!values.quick });
-      else await makeReferences(a, { quick: !!values.quick, timeoutCellSec: num.timeoutCell });
+      else {
+        const only = s("only")?.split(",").map((x) => x.trim()).filter(Boolean);
+        if (only && !only.length) throw new Error("--only needs notebook names (e.g. HighLevelAPI.ipynb) or hidden");
+        await makeReferences(a, { quick: !!values.quick, timeoutCellSec: num.timeoutCell, only });
+      }
       return 0;
     }
     case "grade": {

@@ -4,6 +4,8 @@
  * references.quick.json, from CS231N_QUICK=1 runs and the rules' quick overrides): per check id
  * {value, shape, notebook, cell, rule, points}. Rules and points come from the hand-maintained
  * notebooks/<a>/grading.json; a check without a rule or a rule without a check is an error.
+ * `--only A.ipynb,hidden` re-runs only those units and keeps the other units' values from the existing
+ * references file (e.g. after editing one notebook of a long full-mode assignment).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -41,12 +43,24 @@ export function loadRules(a: Assignment, quick = false): Record<string, Rule> {
 
 export async function makeReferences(
   a: Assignment,
-  opts: { quick?: boolean; timeoutCellSec?: number; log?: (s: string) => void } = {},
+  opts: { quick?: boolean; timeoutCellSec?: number; only?: string[]; log?: (s: string) => void } = {},
 ): Promise<ReferencesFile> {
   const log = opts.log ?? ((s: string) => console.error(s));
   const rules = loadRules(a, !!opts.quick);
+  const nbs = notebookNames(a);
+  const hidden = hiddenSession(a);
+  const units = [...nbs, ...(hidden.length ? ["hidden"] : [])];
+  const only = opts.only ? opts.only.map((u) => (u === "hidden" || u.endsWith(".ipynb") ? u : `${u}.ipynb`)) : undefined;
+  const unknown = (only ?? []).filter((u) => !units.includes(u));
+  if (unknown.length) throw new Error(`--only: ${unknown.join(", ")} is not one of ${a.name}'s units (${units.join(", ")})`);
+  const rerun = (u: string): boolean => !only || only.includes(u);
   const env: Record<string, string> = opts.quick ? { CS231N_QUICK: "1" } : {};
   const checks: ReferencesFile["checks"] = {};
+  if (only) {
+    // the units not re-run keep their values from the existing file (same mode)
+    const old = loadReferences(a, !!opts.quick);
+    for (const [id, c] of Object.entries(old.checks)) if (!rerun(nbs.includes(c.notebook) ? c.notebook : "hidden")) checks[id] = { ...c, rule: rules[id], points: rules[id]?.points ?? 0 };
+  }
   const problems: string[] = [];
   const dup: string[] = [];
   const collect = (r: SessionResult): void => {
@@ -71,12 +85,10 @@ export async function makeReferences(
   // a notebook's cells (the solution's, as run), to name the grader-owned cell of each check
   const solutionCells = (r: SessionResult): Notebook["cells"] | undefined =>
     r.name === "hidden" ? undefined : (JSON.parse(fs.readFileSync(path.join(a.notebooksDir, r.name), "utf8")) as Notebook).cells;
-  const nbs = notebookNames(a);
   // the hidden tests run as the grader runs them: all files in one kernel
-  const hidden = hiddenSession(a);
-  const sessions: Session[] = nbs.map((nb) => ({ name: nb, notebook: path.join(a.notebooksDir, nb) }));
-  if (hidden.length) sessions.push({ name: "hidden", cells: hidden });
-  log(`[references] running ${nbs.join(", ")}${hidden.length ? " and the hidden tests" : ""}${opts.quick ? " (quick)" : ""}`);
+  const sessions: Session[] = nbs.filter(rerun).map((nb) => ({ name: nb, notebook: path.join(a.notebooksDir, nb) }));
+  if (hidden.length && rerun("hidden")) sessions.push({ name: "hidden", cells: hidden });
+  log(`[references] running ${sessions.map((x) => (x.name === "hidden" ? "the hidden tests" : x.name)).join(", ")}${opts.quick ? " (quick)" : ""}${only ? " (the other units keep their values)" : ""}`);
   const launcher = directLaunch(a.courseRoot, env);
   try {
     const results = await runSessions(sessions, launcher, {

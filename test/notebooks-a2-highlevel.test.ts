@@ -45,12 +45,12 @@ describe("assignment 2 notebook HighLevelAPI (quick mode)", function () {
 
   const burst = 'for (let k = 0; k < 1200; k++) { console.log("line " + k); displayBundle({ "text/plain": "progress " + k }, "burst"); }';
   it("tslab keeps every message of a burst of outputs once the library is loaded (lib/tslabIopub.ts)", async () => {
-    const r = await runCells({ cells: ['import { displayBundle } from "./lib/index";', burst, 'console.log("after")'] }, { timeoutCellSec: 60 });
+    const r = await runCells(['import { displayBundle } from "./lib/index";', burst, 'console.log("after")'], { timeoutCellSec: 60 });
     assert.ok(r.ok, r.error);
     assert.deepEqual(r.cells.map((c) => c.status), ["ok", "ok", "ok"], JSON.stringify(r.cells.map((c) => c.error)));
   });
   it("control: without the fix the same burst breaks the kernel's output (an error or a lost idle status)", async () => {
-    const r = await runCells({ cells: ['import { displayBundle } from "./lib/display";', burst] }, { timeoutCellSec: 6 });
+    const r = await runCells(['import { displayBundle } from "./lib/display";', burst], { timeoutCellSec: 6 });
     assert.ok(r.ok, r.error);
     assert.equal(r.cells[0].status, "ok");
     assert.notEqual(r.cells[1].status, "ok", "the zeromq deferral did not trigger: is lib/tslabIopub.ts still needed?");
