@@ -10,7 +10,7 @@ import { releasedLib, releasedNotebook } from "./graderOwned";
 import { REPO_ROOT } from "./paths";
 import { callPythonSync } from "./python";
 
-const GRADER_SCRIPTS = ["release", "references", "grade", "gradescope", "bench", "test", "test:e2e", "notebooks:full"];
+const GRADER_SCRIPTS = ["release", "references", "grade", "gradescope", "bench", "bench:grader", "test", "test:e2e", "notebooks:full", "float32:sweep", "results"];
 const DEV_ONLY = ["mocha", "@types/mocha", "playwright-core", "ts-node"];
 
 export interface ReleaseResult {

@@ -1,3 +1,4 @@
+// ASSIGNMENT assignment2
 /**
  * Saving the best model while `model.fit` runs and loading it back (tfjs-node's `file://` handler:
  * a folder with model.json, the architecture, and weights.bin).

@@ -1,3 +1,4 @@
+// ASSIGNMENT assignment2
 /**
  * CIFAR-10 for the high-level API notebook (the course's torchvision pipeline, in tfjs): images NHWC
  * (N, 32, 32, 3), normalized per channel, and minibatches of 64 reshuffled every epoch.

@@ -1,3 +1,4 @@
+// ASSIGNMENT assignment2
 /**
  * `Module`: the course's torch.nn.Module in tfjs, a tf.layers.Layer that owns other layers.
  *

@@ -1,3 +1,4 @@
+// ASSIGNMENT assignment2
 /**
  * Drop-in tf.layers for batch normalization and ReLU that run TensorFlow's fused kernels.
  *

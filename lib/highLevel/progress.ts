@@ -1,3 +1,4 @@
+// ASSIGNMENT assignment2
 /**
  * Training progress for manual loops and `model.fit`: a text line updated in place during every
  * epoch (tfjs-node's own progress bar draws only on a TTY, so a notebook would show just

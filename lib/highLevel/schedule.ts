@@ -1,3 +1,4 @@
+// ASSIGNMENT assignment2
 /**
  * Learning-rate schedules for tf.train optimizers, in a manual loop or as a `model.fit` callback.
  *
