@@ -54,7 +54,7 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
     assert.equal(r.score, r.maxScore);
     assert.ok(r.maxScore >= 150, `max score ${r.maxScore}`);
     for (const u of r.units) assert.ok(!u.problem && u.cells.every((c) => c.status === "ok"), `${u.name}: ${u.problem ?? JSON.stringify(u.cells.filter((c) => c.status !== "ok"))}`);
-    assert.ok(r.units.some((u) => u.kind === "hidden") && r.units.filter((u) => u.kind === "notebook").length === 3);
+    assert.ok(r.units.some((u) => u.kind === "hidden") && r.units.filter((u) => u.kind === "notebook").length === 4);
     assert.equal(JSON.parse(fs.readFileSync(path.join(out, "solution", "results.json"), "utf8")).score, r.maxScore);
   });
 
@@ -71,6 +71,13 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
     const graded = r.checks.filter((c) => c.max > 0);
     assert.ok(graded.length > 100);
     assert.deepEqual(graded.filter((c) => !/TODO/.test(c.message)).map((c) => `${c.id}: ${c.message}`), []);
+    // the high-level notebook: its TODO cells fail with a TODO error; its given parts still run
+    const hl = r.units.find((u) => u.name === "HighLevelAPI.ipynb")!;
+    const todo = hl.cells.filter((c) => /throw new Error\("TODO:/.test(c.source ?? ""));
+    assert.ok(todo.length >= 7, `${todo.length} TODO cells`);
+    for (const c of todo) assert.ok(c.status === "error" && /TODO/.test(c.error?.message ?? ""), `cell ${c.index}: ${c.status} ${c.error?.message}`);
+    for (const id of ["train_shape", "flatten", "two_layer_fc_shape", "barebones_two_layer_val_accuracy", "sequential_two_layer_val_accuracy"])
+      assert.ok(hl.checks.some((c) => c.id === `HighLevelAPI/${id}`), `the given cell's check ${id} is missing in the release run`);
     // assignment 1's code is stubbed too, saying where it comes from
     assert.match(fs.readFileSync(path.join(releaseDir, "lib", "layers", "affine.ts"), "utf8"), /TODO \(from assignment 1\): implement affineForward/);
   });
