@@ -9,6 +9,8 @@
  *              train or test an update rule. (Its training cells fail at once, which keeps the test
  *              short: the release, whose many failing cells take longest, runs beside the solution,
  *              then the partial.)
+ * Then trivial implementations (zero, constant, identity; test/helpers/trivial.ts) of assignment 2's
+ * and assignment 1's student functions run through the hidden tests in one kernel and must score 0.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -17,6 +19,7 @@ import { assignment } from "../grader/course";
 import { gradeBatch, loadReferences, SubmissionResult } from "../grader/grade";
 import { makeRelease } from "../grader/release";
 import { repoCourse } from "./helpers/graderCourse";
+import { TRIVIAL, trivialHiddenScores } from "./helpers/trivial";
 
 describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 2)", function () {
   this.timeout(1800000);
@@ -92,5 +95,17 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
       else assert.equal(c.score, c.max, `${c.id}: ${c.message}`);
     }
     assert.equal(r.score, Math.round(expected * 100) / 100);
+  });
+
+  it("trivial implementations (zero, constant, identity) of every student function score 0 on every hidden test", async () => {
+    const t0 = Date.now();
+    const scores = await trivialHiddenScores(assignment("assignment2", cc.course), cc.tmp);
+    console.log(`      ${TRIVIAL.length} trivial libs through the hidden tests in one kernel: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    for (const kind of TRIVIAL) {
+      assert.ok(scores[kind].recorded >= 30, `${kind}: only ${scores[kind].recorded} values recorded`);
+      // the wrappers trivialize functions and methods, not constructors: the checks of
+      // FullyConnectedNet's initialization test the (untouched) constructor and may score
+      assert.deepEqual(scores[kind].scored.filter((c) => !/^hidden\/fcnet_(param_shapes|init_ok) /.test(c)), [], kind);
+    }
   });
 });
