@@ -183,7 +183,9 @@ describe("assignment 2: naive max pooling", () => {
 describe("assignment 2: fast layers", () => {
   it("conv and pool: forward and backward equal the naive layers (≤ 2e-6 scaled; the notebook's threshold is 1e-5)", () => {
     tf.tidy(() => {
-      for (const [xs, ws, stride, pad] of [[[10, 3, 31, 31], [25, 3, 3, 3], 2, 1], [[4, 3, 12, 12], [6, 3, 7, 7], 1, 3], [[3, 2, 9, 8], [4, 2, 3, 2], 3, 0]] as [number[], number[], number, number][]) {
+      // (dw of a large batch sums many terms: TensorFlow's float32 kernel differs from the naive float64 sum by
+      // up to 5.4e-6 of the largest entry for 100 images with AVX2, 1.6e-6 for 10, 1.2e-6 for 5)
+      for (const [xs, ws, stride, pad] of [[[5, 3, 31, 31], [25, 3, 3, 3], 2, 1], [[4, 3, 12, 12], [6, 3, 7, 7], 1, 3], [[3, 2, 9, 8], [4, 2, 3, 2], 3, 0]] as [number[], number[], number, number][]) {
         const x = rn(xs, 41), w = rn(ws, 42), b = rn([ws[0]], 43);
         const [on, cn] = convForwardNaive(x, w, b, { stride, pad });
         const [of, cf] = convForwardFast(x, w, b, { stride, pad });
@@ -373,7 +375,7 @@ describe("assignment 2: ThreeLayerConvNet", function () {
         const Xs = rn([4, 3, 8, 8], 82), ys = tf.tensor1d([1, 5, 9, 2], "int32");
         const [loss, grads] = s.loss(Xs, ys);
         const auto = tf.grads(cnnTf(Xs, ys, reg, 1))(KEYS.map((k) => s.params[k]));
-        assert.ok(Math.abs(loss - arr(cnnTf(Xs, ys, reg, 1)(...KEYS.map((k) => s.params[k])))[0]) < 1e-5, `reg ${reg}: loss`);
+        assert.ok(Math.abs(loss - arr(tf.tidy(() => { const [a, b, c, d, e, f] = KEYS.map((k) => s.params[k]); return cnnTf(Xs, ys, reg, 1)(a, b, c, d, e, f); }))[0]) < 1e-5, `reg ${reg}: loss`);
         KEYS.forEach((k, i) => le(relErrorScaled(grads[k], auto[i]), AUTO, `reg ${reg}: ${k}`));
       }
     });
@@ -388,8 +390,8 @@ describe("assignment 2: ThreeLayerConvNet", function () {
     // switch (measured overall 2e-2 to 6e-2 at h = 1e-2, weight scale 0.1..0.3; 1e-4..2e-4 here)
     for (const numChecks of [undefined, 10]) {
       const { model, X, y } = setup();
-      const r = tf.tidy(() => gradCheckModel(model, X, y, { numChecks, h: 1e-3 }));
-      le(r.overall, NUM, `numChecks ${numChecks ?? "all"}: overall`);
+      const overall = tf.tidy(() => tf.scalar(gradCheckModel(model, X, y, { numChecks, h: 1e-3 }).overall));
+      le(arr(overall)[0], NUM, `numChecks ${numChecks ?? "all"}: overall`);
       tf.dispose([...Object.values(model.params), X, y]);
     }
     const withPatched = (key: "convBackwardFast" | "maxPoolBackwardFast", impl: unknown, fn: () => number): number => {
@@ -409,7 +411,7 @@ describe("assignment 2: ThreeLayerConvNet", function () {
         return d.div(4).reshape([N, C, Ho, 1, Wo, 1]).tile([1, 1, 1, 2, 1, 2]).reshape([N, C, 2 * Ho, 2 * Wo]);
       }, () => { const { model, X, y } = setup(); return gradCheckModel(model, X, y, { numChecks: 10, h: 1e-3 }).overall; })],
     ];
-    for (const [what, run] of bugs) gt(tf.tidy(run), NUM_THRESHOLD, what);
+    for (const [what, run] of bugs) gt(arr(tf.tidy(() => tf.scalar(run())))[0], NUM_THRESHOLD, what);
   });
 
   it("Solver: tensor count flat across epochs; overfits 50 CIFAR-10 images", () => {

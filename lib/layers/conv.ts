@@ -120,18 +120,20 @@ export function convBackwardNaive(dout: Tensor, cache: ConvCache): [Tensor, Tens
   const padShape = [N, C, H + 2 * pad, W + 2 * pad];
   const dxp = new Float32Array(N * C * padShape[2] * padShape[3]);
   const wRows = w.reshape([F, C * HH * WW]);
-  let dwRows = tf.zeros([F, C * HH * WW]);
+  // dw sums Ho*Wo terms: accumulate them in float64 (a float32 running sum would add ~1e-6 relative error)
+  const dwSum = new Float64Array(F * C * HH * WW);
   for (let i = 0; i < Ho; i++) {
     for (let j = 0; j < Wo; j++) {
       const [top, left] = [i * stride, j * stride];
       const field = xp.slice([0, 0, top, left], [N, C, HH, WW]).reshape([N, C * HH * WW]);
       const d = dout.slice([0, 0, i, j], [N, F, 1, 1]).reshape([N, F]);
-      dwRows = dwRows.add(d.matMul(field, true, false));
+      const dwTerm = d.matMul(field, true, false).dataSync();
+      for (let k = 0; k < dwSum.length; k++) dwSum[k] += dwTerm[k];
       addToWindow(dxp, padShape, d.matMul(wRows).reshape([N, C, HH, WW]), top, left);
     }
   }
   const dx = tf.tensor(dxp, padShape, "float32").slice([0, 0, pad, pad], [N, C, H, W]);
-  const dw = dwRows.reshape([F, C, HH, WW]);
+  const dw = tf.tensor(Float32Array.from(dwSum), [F, C, HH, WW], "float32");
   const db = dout.sum([0, 2, 3]);
   return [dx, dw, db];
   // END SOLUTION
