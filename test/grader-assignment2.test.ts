@@ -9,6 +9,8 @@
  *              train or test an update rule. (Its training cells fail at once, which keeps the test
  *              short: the release, whose many failing cells take longest, runs beside the solution,
  *              then the partial.)
+ * Then trivial implementations (zero, constant, identity; test/helpers/trivial.ts) of assignment 2's
+ * and assignment 1's student functions run through the hidden tests in one kernel and must score 0.
  */
 import { strict as assert } from "assert";
 import * as fs from "fs";
@@ -17,6 +19,7 @@ import { assignment } from "../grader/course";
 import { gradeBatch, loadReferences, SubmissionResult } from "../grader/grade";
 import { makeRelease } from "../grader/release";
 import { repoCourse } from "./helpers/graderCourse";
+import { TRIVIAL, trivialHiddenScores } from "./helpers/trivial";
 
 describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 2)", function () {
   this.timeout(1800000);
@@ -54,7 +57,7 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
     assert.equal(r.score, r.maxScore);
     assert.ok(r.maxScore >= 150, `max score ${r.maxScore}`);
     for (const u of r.units) assert.ok(!u.problem && u.cells.every((c) => c.status === "ok"), `${u.name}: ${u.problem ?? JSON.stringify(u.cells.filter((c) => c.status !== "ok"))}`);
-    assert.ok(r.units.some((u) => u.kind === "hidden") && r.units.filter((u) => u.kind === "notebook").length === 3);
+    assert.ok(r.units.some((u) => u.kind === "hidden") && r.units.filter((u) => u.kind === "notebook").length === 4);
     assert.equal(JSON.parse(fs.readFileSync(path.join(out, "solution", "results.json"), "utf8")).score, r.maxScore);
   });
 
@@ -71,6 +74,13 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
     const graded = r.checks.filter((c) => c.max > 0);
     assert.ok(graded.length > 100);
     assert.deepEqual(graded.filter((c) => !/TODO/.test(c.message)).map((c) => `${c.id}: ${c.message}`), []);
+    // the high-level notebook: its TODO cells fail with a TODO error; its given parts still run
+    const hl = r.units.find((u) => u.name === "HighLevelAPI.ipynb")!;
+    const todo = hl.cells.filter((c) => /throw new Error\("TODO:/.test(c.source ?? ""));
+    assert.ok(todo.length >= 7, `${todo.length} TODO cells`);
+    for (const c of todo) assert.ok(c.status === "error" && /TODO/.test(c.error?.message ?? ""), `cell ${c.index}: ${c.status} ${c.error?.message}`);
+    for (const id of ["train_shape", "flatten", "two_layer_fc_shape", "barebones_two_layer_val_accuracy", "sequential_two_layer_val_accuracy"])
+      assert.ok(hl.checks.some((c) => c.id === `HighLevelAPI/${id}`), `the given cell's check ${id} is missing in the release run`);
     // assignment 1's code is stubbed too, saying where it comes from
     assert.match(fs.readFileSync(path.join(releaseDir, "lib", "layers", "affine.ts"), "utf8"), /TODO \(from assignment 1\): implement affineForward/);
   });
@@ -85,5 +95,17 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
       else assert.equal(c.score, c.max, `${c.id}: ${c.message}`);
     }
     assert.equal(r.score, Math.round(expected * 100) / 100);
+  });
+
+  it("trivial implementations (zero, constant, identity) of every student function score 0 on every hidden test", async () => {
+    const t0 = Date.now();
+    const scores = await trivialHiddenScores(assignment("assignment2", cc.course), cc.tmp);
+    console.log(`      ${TRIVIAL.length} trivial libs through the hidden tests in one kernel: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    for (const kind of TRIVIAL) {
+      assert.ok(scores[kind].recorded >= 30, `${kind}: only ${scores[kind].recorded} values recorded`);
+      // the wrappers trivialize functions and methods, not constructors: the checks of
+      // FullyConnectedNet's initialization test the (untouched) constructor and may score
+      assert.deepEqual(scores[kind].scored.filter((c) => !/^hidden\/fcnet_(param_shapes|init_ok) /.test(c)), [], kind);
+    }
   });
 });

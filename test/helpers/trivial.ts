@@ -1,5 +1,5 @@
 /**
- * Trivial implementations of assignment 1's student functions, to run through the hidden tests
+ * Trivial implementations of an assignment's student functions, to run through the hidden tests
  * (each must score 0 there): every function and method the student writes is wrapped so that it
  * answers with outputs of the right shapes and types but trivial content:
  *   zero      every tensor zeros, every number 0 (a classifier's trained W too);
@@ -13,36 +13,67 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import type { SessionCell } from "../../grader/runNotebook";
+import type { Assignment } from "../../grader/course";
+import { compareChecks } from "../../grader/pipeline/compare";
+import { hiddenSession, RunUnit } from "../../grader/pipeline/run";
+import { loadReferences } from "../../grader/references";
+import { runSessions, SessionCell, SessionResult, TRUSTED_LIMITS } from "../../grader/runNotebook";
+import { directLaunch } from "../../grader/sandbox";
 
 export type Trivial = "zero" | "constant" | "identity";
 export const TRIVIAL: Trivial[] = ["zero", "constant", "identity"];
 
-/** Module → exported functions the student writes (assignment 1). */
-const FUNCTIONS: Record<string, string[]> = {
-  "./layers": ["affineForward", "affineBackward", "reluForward", "reluBackward", "svmLoss", "softmaxLoss"],
+/** Module (the file that defines them) → exported functions the student writes, per assignment. */
+const A1_FUNCTIONS: Record<string, string[]> = {
+  "./layers/affine": ["affineForward", "affineBackward"],
+  "./layers/relu": ["reluForward", "reluBackward"],
+  "./layers/losses": ["svmLoss", "softmaxLoss"],
   "./layerUtils": ["affineReluForward", "affineReluBackward"],
   "./optim": ["sgd"],
   "./classifiers/linearSvm": ["svmLossNaive", "svmLossVectorized"],
   "./classifiers/softmax": ["softmaxLossNaive", "softmaxLossVectorized"],
 };
-/** Module → class → methods the student writes. */
-const METHODS: Record<string, Record<string, string[]>> = {
+/** Module → class → methods the student writes (assignment 1). */
+const A1_METHODS: Record<string, Record<string, string[]>> = {
   "./classifiers/kNearestNeighbor": { KNearestNeighbor: ["computeDistancesTwoLoops", "computeDistancesOneLoop", "computeDistancesNoLoops", "predictLabels"] },
   "./classifiers/linearClassifier": { LinearClassifier: ["train", "predict"] },
   "./classifiers/fcNet": { TwoLayerNet: ["loss"] },
 };
+/** Assignment 2 adds these (and its students bring assignment 1's code). */
+const A2_FUNCTIONS: Record<string, string[]> = {
+  "./layers/batchnorm": ["batchnormForward", "batchnormBackward", "batchnormBackwardAlt"],
+  "./layers/layernorm": ["layernormForward", "layernormBackward"],
+  "./layers/dropout": ["dropoutForward", "dropoutBackward"],
+  "./layerUtils": ["affineNormReluForward", "affineNormReluBackward"],
+  "./optim": ["sgdMomentum", "rmsprop", "adam"],
+};
+const A2_METHODS: Record<string, Record<string, string[]>> = {
+  "./classifiers/fcNet": { FullyConnectedNet: ["loss"] },
+};
 
-export function trivialSource(): string {
+function tables(assignment: string): { functions: Record<string, string[]>; methods: Record<string, Record<string, string[]>> } {
+  if (assignment === "assignment1") return { functions: A1_FUNCTIONS, methods: A1_METHODS };
+  if (assignment === "assignment2") {
+    const functions: Record<string, string[]> = { ...A1_FUNCTIONS };
+    for (const [m, f] of Object.entries(A2_FUNCTIONS)) functions[m] = [...(functions[m] ?? []), ...f];
+    const methods: Record<string, Record<string, string[]>> = { ...A1_METHODS };
+    for (const [m, c] of Object.entries(A2_METHODS)) methods[m] = { ...(methods[m] ?? {}), ...c };
+    return { functions, methods };
+  }
+  throw new Error(`trivial: no table of student functions for ${assignment}`);
+}
+
+export function trivialSource(assignment = "assignment1"): string {
+  const { functions, methods } = tables(assignment);
   const imports: string[] = ['import { tf, Tensor } from "./tf";'];
   const patches: string[] = [];
   let n = 0;
-  for (const [mod, names] of Object.entries(FUNCTIONS)) {
+  for (const [mod, names] of Object.entries(functions)) {
     const m = `m${n++}`;
     imports.push(`import * as ${m} from ${JSON.stringify(mod)};`);
     for (const f of names) patches.push(`wrapFunction(${m} as unknown as Record<string, unknown>, ${JSON.stringify(f)});`);
   }
-  for (const [mod, classes] of Object.entries(METHODS))
+  for (const [mod, classes] of Object.entries(methods))
     for (const [cls, methods] of Object.entries(classes)) {
       imports.push(`import { ${cls} } from ${JSON.stringify(mod)};`);
       for (const meth of methods) patches.push(`wrapMethod(${cls}.prototype as unknown as Record<string, unknown>, ${JSON.stringify(meth)});`);
@@ -76,7 +107,14 @@ function fake(out: unknown, args: unknown[]): unknown {
 function wrapFunction(mod: Record<string, unknown>, name: string): void {
   const f = mod[name] as (...a: unknown[]) => unknown;
   if (typeof f !== "function") throw new Error("trivial: no function " + name);
-  mod[name] = (...a: unknown[]) => fake(f(...a), a);
+  mod[name] = (...a: unknown[]) => {
+    const out = f(...a);
+    // state a function keeps in an argument object (batchnorm's running statistics) is trivial too
+    for (const p of a)
+      if (p && typeof p === "object" && !(p instanceof tf.Tensor) && !Array.isArray(p))
+        for (const [k, v] of Object.entries(p)) if (v instanceof tf.Tensor) (p as Record<string, unknown>)[k] = fake(v, a);
+    return fake(out, a);
+  };
 }
 function wrapMethod(proto: Record<string, unknown>, name: string): void {
   const f = proto[name] as (...a: unknown[]) => unknown;
@@ -92,11 +130,11 @@ ${patches.join("\n")}
 }
 
 /** Writes the trivial lib into `root`/lib: a copy of `libDir` whose index.ts loads trivial.ts last. */
-export function trivialLib(libDir: string, root: string): void {
+export function trivialLib(libDir: string, root: string, assignment = "assignment1"): void {
   const lib = path.join(root, "lib");
   fs.rmSync(lib, { recursive: true, force: true });
   fs.cpSync(libDir, lib, { recursive: true });
-  fs.writeFileSync(path.join(lib, "trivial.ts"), trivialSource());
+  fs.writeFileSync(path.join(lib, "trivial.ts"), trivialSource(assignment));
   fs.appendFileSync(path.join(lib, "index.ts"), '\nimport "./trivial";\n');
 }
 
@@ -108,4 +146,44 @@ export function trivialCells(hidden: SessionCell[]): SessionCell[] {
   return TRIVIAL.flatMap((k) =>
     hidden.map((c) => ({ ...c, unit: `${k}:${c.unit}`, source: `(globalThis as { CS231N_TRIVIAL?: string }).CS231N_TRIVIAL = ${JSON.stringify(k)};\n${c.source}` })),
   );
+}
+
+/**
+ * Runs the assignment's hidden tests against each trivial lib (one kernel, unsandboxed: trusted
+ * code) in a scratch course under `tmp`, and returns per kind the hidden checks that earned points
+ * (must be none) and how many values each kind recorded (a crash would score 0 without proving
+ * anything).
+ */
+export async function trivialHiddenScores(a: Assignment, tmp: string): Promise<Record<Trivial, { recorded: number; scored: string[] }>> {
+  const root = path.join(tmp, `trivial-${a.name}`);
+  fs.mkdirSync(root, { recursive: true });
+  trivialLib(a.libDir, root, a.name);
+  for (const f of ["package.json", "tsconfig.json"]) fs.copyFileSync(path.join(a.courseRoot, f), path.join(root, f));
+  fs.symlinkSync(fs.realpathSync(path.join(a.courseRoot, "node_modules")), path.join(root, "node_modules"));
+  const hidden = hiddenSession(a);
+  const launcher = directLaunch(root, {});
+  let r: SessionResult;
+  try {
+    [r] = await runSessions([{ name: "trivial", cells: trivialCells(hidden) }], launcher, { timeoutCellSec: 300, limits: TRUSTED_LIMITS });
+  } finally {
+    launcher.dispose();
+  }
+  if (!r.ok) throw new Error(`trivial libs: the kernel failed: ${r.error}`);
+  const ref = loadReferences(a, true);
+  const units = Array.from(new Set(hidden.map((c) => c.unit)));
+  const out = {} as Record<Trivial, { recorded: number; scored: string[] }>;
+  for (const kind of TRIVIAL) {
+    const mine: RunUnit[] = units.map((u) => ({
+      name: u as string,
+      kind: "hidden",
+      cells: r.cells.filter((c) => c.unit === `${kind}:${u}`),
+      checks: r.checks.filter((c) => c.unit === `${kind}:${u}`),
+      seconds: 0,
+    }));
+    out[kind] = {
+      recorded: mine.reduce((s, u) => s + u.checks.length, 0),
+      scored: compareChecks(ref, mine).filter((c) => c.hidden && c.max > 0 && c.score > 0).map((c) => `${c.id} ${c.score}/${c.max}: ${c.message}`),
+    };
+  }
+  return out;
 }
