@@ -109,14 +109,15 @@ function walk(dir: string): string[] {
 /**
  * Every lib .ts file of the assignment's release, solution regions stripped: the files of this and
  * earlier assignments (a later assignment's files and regions are left out, grader/ownership.ts).
+ * `keepSolutions`: the same files solved (what a student who finished the assignment submits).
  */
-export function releasedLib(a: Assignment): ReleasedFile[] {
+export function releasedLib(a: Assignment, opts: { keepSolutions?: boolean } = {}): ReleasedFile[] {
   const order = assignmentOrder(a.courseRoot);
   return walk(a.libDir)
     .filter((f) => f.endsWith(".ts"))
     .flatMap((f) => {
       const rel = path.relative(a.courseRoot, f);
-      const r = releaseLibFile(fs.readFileSync(f, "utf8"), a.name, order, rel);
+      const r = releaseLibFile(fs.readFileSync(f, "utf8"), a.name, order, rel, opts);
       return r ? [{ rel, text: r.text, regions: r.regions }] : [];
     });
 }

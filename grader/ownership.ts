@@ -92,9 +92,10 @@ function known(name: string, order: string[], where: string): string {
 
 /**
  * The student version of one lib file for the release of `target`, or null when the file belongs
- * to a later assignment and is not shipped. Throws on malformed ownership markers.
+ * to a later assignment and is not shipped. Throws on malformed ownership markers. With
+ * `keepSolutions`, the same file with its solution regions intact (a solved release).
  */
-export function releaseLibFile(src: string, target: string, order: string[], where = "<source>"): StripResult | null {
+export function releaseLibFile(src: string, target: string, order: string[], where = "<source>", opts: { keepSolutions?: boolean } = {}): StripResult | null {
   known(target, order, where);
   const later = (a: string, b: string): boolean => natural(a, b) > 0;
   const owner = fileOwner(src, order, where);
@@ -129,6 +130,8 @@ export function releaseLibFile(src: string, target: string, order: string[], whe
     ownerOf.push(lineOwner);
   });
   if (block) throw new Error(`${where}:${(block as { line: number }).line}: BEGIN ASSIGNMENT without END ASSIGNMENT`);
+  // the solution as the assignment's students would have it (tests grade it as a submission)
+  if (opts.keepSolutions) return { text: kept.join("\n"), regions: 0 };
   return stripTsSolutions(kept.join("\n"), where, {
     todoLabel: (line) => (ownerOf[line] === target ? "TODO" : `TODO (from ${assignmentLabel(ownerOf[line])})`),
   });

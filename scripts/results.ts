@@ -36,7 +36,8 @@ export function renderResults(name: string, courseRoot = ROOT): string {
   for (const [id, r] of Object.entries(rules)) {
     if (typeof r !== "object" || !r.target) continue;
     const c = ref.checks[id];
-    const got = c ? `**${fmt(c.value)}**` : "(not in the references: run `npm run references`)";
+    const short = c && typeof c.value === "number" && r.threshold !== undefined && (r.rule === ">=" ? c.value < r.threshold : r.rule === "<=" ? c.value > r.threshold : false);
+    const got = c ? `**${fmt(c.value)}**${short ? " (misses it)" : ""}` : "(not in the references: run `npm run references`)";
     const at = r.threshold !== undefined ? `${r.rule} ${r.threshold}` : r.rule;
     rows.push(`| \`${id}\` | ${got} | ${at} (${r.points ?? 0} pt) | ${r.target.replace(/\|/g, "\\|")} |`);
   }

@@ -23,7 +23,7 @@ import { gradeBatch, SubmissionResult } from "../grader/grade";
 import { loadReferences } from "../grader/references";
 import { makeRelease } from "../grader/release";
 import { buildForged } from "./helpers/forged";
-import { repoCourse } from "./helpers/graderCourse";
+import { repoCourse, writeSolvedLib } from "./helpers/graderCourse";
 import { A1_MUTANTS, buildMutant } from "./helpers/mutants";
 import { TRIVIAL, trivialHiddenScores } from "./helpers/trivial";
 
@@ -37,7 +37,7 @@ describe("grader: assignment 1 end to end — solution 100%, forged release 0, m
     cc = repoCourse("a1", "assignment1");
     const a = assignment("assignment1", cc.course);
     const sol = path.join(cc.tmp, "subs", "solution");
-    fs.cpSync(path.join(cc.course, "lib"), path.join(sol, "lib"), { recursive: true });
+    writeSolvedLib(a, sol);
     fs.cpSync(a.notebooksDir, path.join(sol, "notebooks", "assignment1"), { recursive: true, filter: (f) => !f.endsWith(".json") });
     const rel = makeRelease(a, { outRoot: path.join(cc.tmp, "release") });
     const forged = buildForged(rel.dir, loadReferences(a, true), path.join(cc.tmp, "subs", "forged"), ["edited", "mime"]);

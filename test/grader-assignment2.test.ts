@@ -18,7 +18,7 @@ import * as path from "path";
 import { assignment } from "../grader/course";
 import { gradeBatch, loadReferences, SubmissionResult } from "../grader/grade";
 import { makeRelease } from "../grader/release";
-import { repoCourse } from "./helpers/graderCourse";
+import { repoCourse, writeSolvedLib } from "./helpers/graderCourse";
 import { TRIVIAL, trivialHiddenScores } from "./helpers/trivial";
 
 describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 2)", function () {
@@ -37,7 +37,7 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
     const a = assignment("assignment2", cc.course);
     const subs = path.join(cc.tmp, "subs");
     const sol = path.join(subs, "solution");
-    fs.cpSync(path.join(cc.course, "lib"), path.join(sol, "lib"), { recursive: true });
+    writeSolvedLib(a, sol);
     fs.cpSync(a.notebooksDir, path.join(sol, "notebooks", "assignment2"), { recursive: true, filter: (f) => !f.endsWith(".json") });
     const rel = makeRelease(a, { outRoot: path.join(cc.tmp, "release") });
     releaseDir = rel.dir;

@@ -8,6 +8,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { REPO_ROOT } from "../../grader/paths";
+import type { Assignment } from "../../grader/course";
+import { releasedLib } from "../../grader/graderOwned";
 
 /** lib/ files the fixture course uses unchanged. */
 const SHARED_LIB = ["check.ts", "display.ts"];
@@ -48,4 +50,17 @@ export function repoCourse(tag: string, assignmentName: string): CourseCopy {
   fs.mkdirSync(path.join(course, "datasets"));
   fs.symlinkSync(fs.realpathSync(path.join(REPO_ROOT, "datasets", "cifar-10-batches-bin")), path.join(course, "datasets", "cifar-10-batches-bin"));
   return finish(tmp, course);
+}
+
+/**
+ * Writes `dest`/lib as a student who finished assignment `a` would submit it: the assignment's
+ * release files (this and earlier assignments' code, grader/ownership.ts) with the solutions intact.
+ */
+export function writeSolvedLib(a: Assignment, dest: string): void {
+  fs.rmSync(path.join(dest, "lib"), { recursive: true, force: true });
+  for (const f of releasedLib(a, { keepSolutions: true })) {
+    const out = path.join(dest, f.rel);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, f.text);
+  }
 }

@@ -6,6 +6,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { assignment } from "../../grader/course";
+import { writeSolvedLib } from "./graderCourse";
 
 export interface Mutant {
   name: string;
@@ -38,8 +40,8 @@ export const A1_MUTANTS: Mutant[] = [
     name: "net_zero_grads",
     defect: "TwoLayerNet.loss returns zero gradients",
     file: "classifiers/fcNet.ts",
-    from: "    return [loss, grads];\n    // END SOLUTION",
-    to: "    for (const k of Object.keys(grads)) grads[k] = tf.zerosLike(grads[k]); // MUTANT\n    return [loss, grads];\n    // END SOLUTION",
+    from: "      const grads = { W1: dW1.add(W1.mul(reg)), b1: db1, W2: dW2.add(W2.mul(reg)), b2: db2 };\n",
+    to: "      const grads = { W1: tf.zerosLike(dW1), b1: tf.zerosLike(db1), W2: tf.zerosLike(dW2), b2: tf.zerosLike(db2) }; // MUTANT\n",
     notebooks: ["two_layer_net.ipynb", "features.ipynb"],
     loses: [
       "two_layer_net/grad_error_reg0",
@@ -92,7 +94,7 @@ export const A1_MUTANTS: Mutant[] = [
 /** Writes the submission of mutant `m`: the solution lib with the defect planted, and its notebooks. */
 export function buildMutant(courseRoot: string, assignmentName: string, m: Mutant, dest: string): string {
   fs.rmSync(dest, { recursive: true, force: true });
-  fs.cpSync(path.join(courseRoot, "lib"), path.join(dest, "lib"), { recursive: true });
+  writeSolvedLib(assignment(assignmentName, courseRoot), dest);
   const f = path.join(dest, "lib", m.file);
   const src = fs.readFileSync(f, "utf8");
   if (src.split(m.from).length !== 2) throw new Error(`mutant ${m.name}: the text to replace must occur exactly once in lib/${m.file}`);
