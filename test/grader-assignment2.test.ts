@@ -75,11 +75,11 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
     const graded = r.checks.filter((c) => c.max > 0);
     assert.ok(graded.length > 100);
     assert.deepEqual(graded.filter((c) => !/TODO/.test(c.message)).map((c) => `${c.id}: ${c.message}`), []);
-    // the high-level notebook: its TODO cells fail with a TODO error; its given parts still run
+    // the high-level notebook: its unfinished parts fail with the release's TODO errors (a cell that only
+    // defines a stubbed function fails where the function is called); its given parts still run
     const hl = r.units.find((u) => u.name === "HighLevelAPI.ipynb")!;
-    const todo = hl.cells.filter((c) => /throw new Error\("TODO:/.test(c.source ?? ""));
-    assert.ok(todo.length >= 7, `${todo.length} TODO cells`);
-    for (const c of todo) assert.ok(c.status === "error" && /TODO/.test(c.error?.message ?? ""), `cell ${c.index}: ${c.status} ${c.error?.message}`);
+    const todoFailures = hl.cells.filter((c) => c.status === "error" && /TODO/.test(c.error?.message ?? ""));
+    assert.ok(todoFailures.length >= 5, `${todoFailures.length} cells failed with a TODO error`);
     for (const id of ["train_shape", "flatten", "two_layer_fc_shape", "barebones_two_layer_val_accuracy", "sequential_two_layer_val_accuracy"])
       assert.ok(hl.checks.some((c) => c.id === `HighLevelAPI/${id}`), `the given cell's check ${id} is missing in the release run`);
     // assignment 1's code is stubbed too, saying where it comes from
