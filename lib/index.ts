@@ -22,4 +22,6 @@ export * from "./classifiers/softmax";
 export * from "./classifiers/linearClassifier";
 // BEGIN ASSIGNMENT assignment2
 export * from "./highLevel/index";
+export * from "./fastLayers";
+export * from "./classifiers/cnn";
 // END ASSIGNMENT

@@ -6,7 +6,9 @@ import { Tensor } from "./tf";
 import { affineForward, affineBackward, reluForward, reluBackward, AffineCache, ReluCache } from "./layers";
 // BEGIN ASSIGNMENT assignment2
 import { batchnormForward, batchnormBackwardAlt, layernormForward, layernormBackward } from "./layers";
-import type { BnParam, LnParam, BatchnormCache, LayernormCache } from "./layers";
+import type { BnParam, LnParam, BatchnormCache, LayernormCache, ConvParam, PoolParam } from "./layers";
+import { convForwardFast, convBackwardFast, maxPoolForwardFast, maxPoolBackwardFast } from "./fastLayers";
+import type { ConvFastCache, PoolFastCache } from "./fastLayers";
 // END ASSIGNMENT
 
 /** Cache of affineReluForward: the affine cache and the ReLU cache. */
@@ -74,6 +76,52 @@ export function affineNormReluBackward(dout: Tensor, cache: AffineNormReluCache)
   const [da, dgamma, dbeta] = cache.norm.kind === "batchnorm" ? batchnormBackwardAlt(dan, cache.norm.cache) : layernormBackward(dan, cache.norm.cache);
   const [dx, dw, db] = affineBackward(da, cache.fc);
   return [dx, dw, db, dgamma, dbeta];
+  // END SOLUTION
+}
+
+/** Cache of convReluForward: the (fast) convolution cache and the ReLU cache. */
+export type ConvReluCache = { readonly conv: ConvFastCache; readonly relu: ReluCache };
+
+/** Cache of convReluPoolForward: the convolution, ReLU and (fast) max pooling caches. */
+export type ConvReluPoolCache = { readonly conv: ConvFastCache; readonly relu: ReluCache; readonly pool: PoolFastCache };
+
+/**
+ * Convolution (lib/fastLayers) followed by ReLU. x: (N, C, H, W), w: (F, C, HH, WW), b: (F,).
+ * Returns [out (N, F, H', W'), cache].
+ */
+export function convReluForward(x: Tensor, w: Tensor, b: Tensor, convParam: ConvParam): [Tensor, ConvReluCache] {
+  // BEGIN SOLUTION
+  const [a, conv] = convForwardFast(x, w, b, convParam);
+  const [out, relu] = reluForward(a);
+  return [out, { conv, relu }];
+  // END SOLUTION
+}
+
+/** Backward of convReluForward. dout: (N, F, H', W'). Returns [dx, dw, db]. */
+export function convReluBackward(dout: Tensor, cache: ConvReluCache): [Tensor, Tensor, Tensor] {
+  // BEGIN SOLUTION
+  return convBackwardFast(reluBackward(dout, cache.relu), cache.conv);
+  // END SOLUTION
+}
+
+/**
+ * Convolution, ReLU, then max pooling (lib/fastLayers). x: (N, C, H, W), w: (F, C, HH, WW), b: (F,).
+ * Returns [out (N, F, H'', W''), cache].
+ */
+export function convReluPoolForward(x: Tensor, w: Tensor, b: Tensor, convParam: ConvParam, poolParam: PoolParam): [Tensor, ConvReluPoolCache] {
+  // BEGIN SOLUTION
+  const [a, conv] = convForwardFast(x, w, b, convParam);
+  const [s, relu] = reluForward(a);
+  const [out, pool] = maxPoolForwardFast(s, poolParam);
+  return [out, { conv, relu, pool }];
+  // END SOLUTION
+}
+
+/** Backward of convReluPoolForward. dout: (N, F, H'', W''). Returns [dx, dw, db]. */
+export function convReluPoolBackward(dout: Tensor, cache: ConvReluPoolCache): [Tensor, Tensor, Tensor] {
+  // BEGIN SOLUTION
+  const ds = maxPoolBackwardFast(dout, cache.pool);
+  return convBackwardFast(reluBackward(ds, cache.relu), cache.conv);
   // END SOLUTION
 }
 // END ASSIGNMENT

@@ -14,4 +14,6 @@ export * from "./layers/losses";
 export * from "./layers/batchnorm";
 export * from "./layers/layernorm";
 export * from "./layers/dropout";
+export * from "./layers/conv";
+export * from "./layers/spatialNorm";
 // END ASSIGNMENT

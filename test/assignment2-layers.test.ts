@@ -6,6 +6,7 @@
  */
 import { strict as assert } from "assert";
 import { tf, Tensor } from "../lib/tf";
+import { linspace, lin, arr, rn, le, gt } from "./helpers/tensors";
 import { relError, relErrorScaled, evalNumericalGradientArray } from "../lib/gradientCheck";
 import {
   batchnormForward, batchnormBackward, batchnormBackwardAlt, BnParam, BatchnormCache,
@@ -14,12 +15,6 @@ import {
 import { affineNormReluForward, affineNormReluBackward } from "../lib/layerUtils";
 import { sgdMomentum, rmsprop, adam, OptimConfig, UpdateRule } from "../lib/optim";
 
-const linspace = (a: number, b: number, n: number): number[] => Array.from({ length: n }, (_, i) => a + ((b - a) * i) / (n - 1));
-const lin = (a: number, b: number, shape: number[]): Tensor => tf.tensor(linspace(a, b, shape.reduce((p, q) => p * q, 1)), shape);
-const arr = (t: Tensor): number[] => Array.from(t.dataSync() as ArrayLike<number>);
-const rn = (shape: number[], seed: number, s = 1, m = 0): Tensor => tf.randomNormal(shape, m, s, "float32", seed);
-const le = (v: number, t: number, what: string): void => assert.ok(v <= t, `${what}: ${v.toExponential(3)} > ${t}`);
-const gt = (v: number, t: number, what: string): void => assert.ok(v > t, `${what}: ${v.toExponential(3)} <= ${t} (the check would not catch this bug)`);
 // Thresholds are the notebooks' (relErrorScaled: autodiff ≤ 1e-5, numerical < 5e-3); correct code must
 // stay within a fifth of them (the float32 margin, grader/float32.ts), planted bugs must exceed them.
 

@@ -29,7 +29,8 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
   let releaseDir = "";
   /** Checks that need an update rule: the rules' own checks and everything a Solver trains. */
   const needsOptim = (id: string): boolean =>
-    /\/(sgd_momentum_|rmsprop_|adam_|overfit_|(sgd|sgdMomentum|rmsprop|adam)_train_accuracy|best_val_accuracy|test_accuracy|deep_|ws_|bsize_|reg_)/.test(id);
+    /\/(sgd_momentum_|rmsprop_|adam_|overfit_|(sgd|sgdMomentum|rmsprop|adam)_train_accuracy|best_val_accuracy|test_accuracy|deep_|ws_|bsize_|reg_)/.test(id) ||
+    /^ConvolutionalNetworks\/(train|val)_accuracy$/.test(id);
 
   before(async () => {
     cc = repoCourse("a2", "assignment2");
@@ -57,7 +58,7 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
     assert.equal(r.score, r.maxScore);
     assert.ok(r.maxScore >= 150, `max score ${r.maxScore}`);
     for (const u of r.units) assert.ok(!u.problem && u.cells.every((c) => c.status === "ok"), `${u.name}: ${u.problem ?? JSON.stringify(u.cells.filter((c) => c.status !== "ok"))}`);
-    assert.ok(r.units.some((u) => u.kind === "hidden") && r.units.filter((u) => u.kind === "notebook").length === 4);
+    assert.ok(r.units.some((u) => u.kind === "hidden") && r.units.filter((u) => u.kind === "notebook").length === 5);
     assert.equal(JSON.parse(fs.readFileSync(path.join(out, "solution", "results.json"), "utf8")).score, r.maxScore);
   });
 
@@ -104,8 +105,8 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
     for (const kind of TRIVIAL) {
       assert.ok(scores[kind].recorded >= 30, `${kind}: only ${scores[kind].recorded} values recorded`);
       // the wrappers trivialize functions and methods, not constructors: the checks of
-      // FullyConnectedNet's initialization test the (untouched) constructor and may score
-      assert.deepEqual(scores[kind].scored.filter((c) => !/^hidden\/fcnet_(param_shapes|init_ok) /.test(c)), [], kind);
+      // FullyConnectedNet's and ThreeLayerConvNet's initialization test the (untouched) constructors and may score
+      assert.deepEqual(scores[kind].scored.filter((c) => !/^hidden\/(fcnet|cnn)_(param_shapes|init_ok) /.test(c)), [], kind);
     }
   });
 });

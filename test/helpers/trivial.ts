@@ -44,11 +44,14 @@ const A2_FUNCTIONS: Record<string, string[]> = {
   "./layers/batchnorm": ["batchnormForward", "batchnormBackward", "batchnormBackwardAlt"],
   "./layers/layernorm": ["layernormForward", "layernormBackward"],
   "./layers/dropout": ["dropoutForward", "dropoutBackward"],
-  "./layerUtils": ["affineNormReluForward", "affineNormReluBackward"],
+  "./layerUtils": ["affineNormReluForward", "affineNormReluBackward", "convReluForward", "convReluBackward", "convReluPoolForward", "convReluPoolBackward"],
   "./optim": ["sgdMomentum", "rmsprop", "adam"],
+  "./layers/conv": ["convForwardNaive", "convBackwardNaive", "maxPoolForwardNaive", "maxPoolBackwardNaive"],
+  "./layers/spatialNorm": ["spatialBatchnormForward", "spatialBatchnormBackward", "spatialGroupnormForward", "spatialGroupnormBackward"],
 };
 const A2_METHODS: Record<string, Record<string, string[]>> = {
   "./classifiers/fcNet": { FullyConnectedNet: ["loss"] },
+  "./classifiers/cnn": { ThreeLayerConvNet: ["loss"] },
 };
 
 function tables(assignment: string): { functions: Record<string, string[]>; methods: Record<string, Record<string, string[]>> } {

@@ -1,0 +1,110 @@
+// ASSIGNMENT assignment2
+/**
+ * Fast convolution and max pooling (cs231n's fast_layers.py), provided code: the same contracts and
+ * results as convForwardNaive / convBackwardNaive / maxPoolForwardNaive / maxPoolBackwardNaive in
+ * lib/layers/conv, computed by TensorFlow's native kernels (Conv2D, Conv2DBackpropInput,
+ * Conv2DBackpropFilter, MaxPool, MaxPoolGrad).
+ *
+ * TensorFlow's CPU kernels only take NHWC images (SPEC §7), so the NCHW inputs are transposed in and
+ * the results transposed back; the padding is an explicit `tf.pad` followed by a "valid" convolution
+ * (tfjs-node's backprop kernels refuse numeric and explicit paddings). Intermediates belong to the
+ * caller's `tf.tidy`.
+ */
+import { tf, Tensor } from "./tf";
+import { convOutputSize } from "./layers/conv";
+import type { ConvParam, PoolParam } from "./layers/conv";
+
+/** Cache of convForwardFast (opaque to callers). */
+export type ConvFastCache = {
+  readonly kind: "convFast";
+  /** padded input, NHWC */
+  readonly xp: Tensor;
+  /** filters as (HH, WW, C, F) */
+  readonly filter: Tensor;
+  readonly stride: number;
+  readonly pad: number;
+  /** shape of the original x, NCHW */
+  readonly xShape: readonly number[];
+};
+
+/** Cache of maxPoolForwardFast (opaque to callers). */
+export type PoolFastCache = {
+  readonly kind: "poolFast";
+  /** input and output, NHWC */
+  readonly x: Tensor;
+  readonly out: Tensor;
+  readonly poolHeight: number;
+  readonly poolWidth: number;
+  readonly stride: number;
+};
+
+const nchwToNhwc = (t: Tensor): Tensor => t.transpose([0, 2, 3, 1]);
+const nhwcToNchw = (t: Tensor): Tensor => t.transpose([0, 3, 1, 2]);
+
+function check4(t: Tensor, what: string, fn: string): [number, number, number, number] {
+  if (t.rank !== 4) throw new Error(`${fn}: ${what} must be 4-D, got shape (${t.shape.join(", ")})`);
+  return t.shape as [number, number, number, number];
+}
+
+/**
+ * Convolution forward on TensorFlow's Conv2D. x: (N, C, H, W); w: (F, C, HH, WW); b: (F,);
+ * convParam: stride, pad. Returns [out (N, F, H', W'), cache], as convForwardNaive.
+ */
+export function convForwardFast(x: Tensor, w: Tensor, b: Tensor, convParam: ConvParam = {}): [Tensor, ConvFastCache] {
+  const fn = "convForwardFast";
+  const [, C, H, W] = check4(x, "x", fn);
+  const [F, Cw, HH, WW] = check4(w, "w", fn);
+  if (Cw !== C) throw new Error(`${fn}: x has ${C} channels but w expects ${Cw} (w is (F, C, HH, WW))`);
+  if (b.size !== F) throw new Error(`${fn}: b must have F = ${F} entries, got shape (${b.shape.join(", ")})`);
+  const { stride = 1, pad = 0 } = convParam;
+  convOutputSize(H, HH, stride, pad, fn);
+  convOutputSize(W, WW, stride, pad, fn);
+  const xp = tf.pad(nchwToNhwc(x), [[0, 0], [pad, pad], [pad, pad], [0, 0]]) as tf.Tensor4D;
+  const filter = w.transpose([2, 3, 1, 0]) as tf.Tensor4D;
+  const out = nhwcToNchw(tf.conv2d(xp, filter, stride, "valid").add(b.reshape([F])));
+  return [out, { kind: "convFast", xp, filter, stride, pad, xShape: x.shape }];
+}
+
+/**
+ * Convolution backward on Conv2DBackpropInput / Conv2DBackpropFilter. dout: (N, F, H', W').
+ * Returns [dx (N, C, H, W), dw (F, C, HH, WW), db (F,)], as convBackwardNaive.
+ */
+export function convBackwardFast(dout: Tensor, cache: ConvFastCache): [Tensor, Tensor, Tensor] {
+  const { xp, filter, stride, pad, xShape } = cache;
+  const [N, C, H, W] = xShape;
+  const dy = nchwToNhwc(dout);
+  const attrs = { strides: [stride, stride], pad: "valid", dataFormat: "NHWC" };
+  const engine = tf.engine();
+  const dxp = engine.runKernel("Conv2DBackpropInput", { dy, filter }, { ...attrs, inputShape: [...xp.shape] }) as Tensor;
+  const dfilter = engine.runKernel("Conv2DBackpropFilter", { x: xp, dy }, { ...attrs, filterShape: [...filter.shape] }) as Tensor;
+  const dx = nhwcToNchw(dxp.slice([0, pad, pad, 0], [N, H, W, C]));
+  const dw = dfilter.transpose([3, 2, 0, 1]);
+  const db = dout.sum([0, 2, 3]);
+  return [dx, dw, db];
+}
+
+/**
+ * Max pooling forward on TensorFlow's MaxPool. x: (N, C, H, W); poolParam: window and stride.
+ * Returns [out (N, C, H', W'), cache], as maxPoolForwardNaive.
+ */
+export function maxPoolForwardFast(x: Tensor, poolParam: PoolParam): [Tensor, PoolFastCache] {
+  const fn = "maxPoolForwardFast";
+  const [, , H, W] = check4(x, "x", fn);
+  const { poolHeight, poolWidth, stride } = poolParam;
+  convOutputSize(H, poolHeight, stride, 0, fn);
+  convOutputSize(W, poolWidth, stride, 0, fn);
+  const xt = nchwToNhwc(x) as tf.Tensor4D;
+  const o = tf.maxPool(xt, [poolHeight, poolWidth], stride, "valid");
+  return [nhwcToNchw(o), { kind: "poolFast", x: xt, out: o, poolHeight, poolWidth, stride }];
+}
+
+/**
+ * Max pooling backward on TensorFlow's MaxPoolGrad. dout: (N, C, H', W'). Returns dx (N, C, H, W),
+ * as maxPoolBackwardNaive (with tied maxima, TensorFlow routes the gradient to the first one only).
+ */
+export function maxPoolBackwardFast(dout: Tensor, cache: PoolFastCache): Tensor {
+  const { x, out, poolHeight, poolWidth, stride } = cache;
+  const attrs = { filterSize: [poolHeight, poolWidth], strides: [stride, stride], pad: "valid" };
+  const dx = tf.engine().runKernel("MaxPoolGrad", { dy: nchwToNhwc(dout), input: x, output: out }, attrs) as Tensor;
+  return nhwcToNchw(dx);
+}
