@@ -8,35 +8,12 @@
  *     no longer loses tslab's messages; without it the same cell fails or never reports "idle".
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
-import { assignment, referencesFor } from "../grader/course";
-import { loadRules, ReferencesFile } from "../grader/references";
-import { compare, Value } from "../grader/rules";
 import { runCells } from "../grader/runNotebook";
-import { runNotebook, CheckRecord } from "./helpers/notebook";
+import { runNotebook } from "./helpers/notebook";
+import { NOTEBOOK_TEST_ENV, ruleProblems } from "./helpers/float32";
 
 const NB = "HighLevelAPI.ipynb";
-const ENV = { CS231N_QUICK: "1", ONEDNN_MAX_CPU_ISA: "AVX2" };
-
-/** Checks of the notebook that are missing or fail their quick rule ([] = all good). */
-function ruleProblems(checks: Record<string, CheckRecord>): string[] {
-  const a = assignment("assignment2");
-  const rules = loadRules(a, true);
-  const ref = JSON.parse(fs.readFileSync(referencesFor(a, true), "utf8")) as ReferencesFile;
-  const out: string[] = [];
-  for (const [id, rc] of Object.entries(ref.checks)) {
-    if (rc.notebook !== NB) continue;
-    const c = checks[id];
-    if (!c) {
-      out.push(`${id}: not emitted`);
-      continue;
-    }
-    const v = compare(rules[id], { value: rc.value as Value, shape: rc.shape }, { value: c.value as Value, shape: c.shape });
-    if (!v.passed) out.push(`${id} = ${JSON.stringify(c.value).slice(0, 60)}: fails its quick rule: ${v.message}`);
-  }
-  return out;
-}
+const ENV = NOTEBOOK_TEST_ENV;
 
 describe("assignment 2 notebook HighLevelAPI (quick mode)", function () {
   this.timeout(600000);
@@ -60,7 +37,7 @@ describe("assignment 2 notebook HighLevelAPI (quick mode)", function () {
     assert.deepEqual(bad.map((c) => ({ cell: c.index, status: c.status, error: c.error })), []);
     const ids = Object.keys(r.checksById).filter((id) => id.startsWith("HighLevelAPI/"));
     assert.ok(ids.length >= 20, `only ${ids.length} checks`);
-    assert.deepEqual(ruleProblems(r.checksById), []);
+    assert.deepEqual(ruleProblems("assignment2", NB, r.checksById), []);
     assert.equal(r.checksById["HighLevelAPI/module_convnet_num_params"].value, 83714, "Module tracks its sublayers' weights");
     assert.equal(r.checksById["HighLevelAPI/challenge_reload_matches"].value, true, "the saved best model loads back");
   });
