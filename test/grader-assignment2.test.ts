@@ -5,8 +5,8 @@
  *   release  — the untouched student release (assignment 2's and assignment 1's regions stubbed): 0,
  *              every graded check failing with a TODO message, no crash;
  *   partial  — the solution except the update rules (lib/optim.ts as released: sgdMomentum, rmsprop,
- *              adam and assignment 1's sgd stubbed): exactly the points of every check that does not
- *              train or test an update rule. (Its training cells fail at once, which keeps the test
+ *              adam and assignment 1's sgd stubbed) and without HighLevelAPI.ipynb: exactly the points
+ *              of every check that does not train or test an update rule, none of the missing notebook's. (Its training cells fail at once, which keeps the test
  *              short: the release, whose many failing cells take longest, runs beside the solution,
  *              then the partial.)
  * Then trivial implementations (zero, constant, identity; test/helpers/trivial.ts) of assignment 2's
@@ -28,6 +28,7 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
   let out = "";
   let releaseDir = "";
   /** Checks that need an update rule: the rules' own checks and everything a Solver trains. */
+  const MISSING = "HighLevelAPI.ipynb";
   const needsOptim = (id: string): boolean =>
     /\/(sgd_momentum_|rmsprop_|adam_|overfit_|(sgd|sgdMomentum|rmsprop|adam)_train_accuracy|best_val_accuracy|test_accuracy|deep_|ws_|bsize_|reg_)/.test(id) ||
     /^ConvolutionalNetworks\/(train|val)_accuracy$/.test(id);
@@ -44,6 +45,9 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
     const part = path.join(subs, "partial");
     fs.cpSync(sol, part, { recursive: true });
     fs.copyFileSync(path.join(rel.dir, "lib/optim.ts"), path.join(part, "lib/optim.ts"));
+    // and without the high-level notebook (the longest quick run, which needs no update rule): a missing
+    // notebook costs exactly its own checks
+    fs.rmSync(path.join(part, "notebooks", "assignment2", MISSING));
     out = path.join(cc.tmp, "out");
     const t0 = Date.now();
     const rs = await gradeBatch(a, [sol, rel.dir, part], { out, jobs: 2, quick: true, log: () => undefined });
@@ -86,13 +90,15 @@ describe("grader: assignment 2 solution / release / partial (quick mode, --jobs 
     assert.match(fs.readFileSync(path.join(releaseDir, "lib", "layers", "affine.ts"), "utf8"), /TODO \(from assignment 1\): implement affineForward/);
   });
 
-  it("a partial submission (all but the update rules) gets exactly its partial credit", () => {
+  it("a partial submission (all but the update rules, one notebook missing) gets exactly its partial credit", () => {
     const r = by.partial;
     const ref = loadReferences(assignment("assignment2", cc.course), true);
-    const expected = Object.entries(ref.checks).filter(([id]) => !needsOptim(id)).reduce((s, [, c]) => s + c.points, 0);
+    const missing = (id: string): boolean => ref.checks[id].notebook === MISSING;
+    const expected = Object.entries(ref.checks).filter(([id]) => !needsOptim(id) && !missing(id)).reduce((s, [, c]) => s + c.points, 0);
     assert.ok(expected > 100 && expected < r.maxScore - 40, `${expected} of ${r.maxScore}`);
     for (const c of r.checks) {
-      if (needsOptim(c.id)) assert.ok(c.score === 0 && /TODO/.test(c.message), `${c.id}: ${c.score} ${c.message}`);
+      if (missing(c.id)) assert.ok(c.score === 0 && c.message.includes(MISSING), `${c.id}: ${c.score} ${c.message}`);
+      else if (needsOptim(c.id)) assert.ok(c.score === 0 && /TODO/.test(c.message), `${c.id}: ${c.score} ${c.message}`);
       else assert.equal(c.score, c.max, `${c.id}: ${c.message}`);
     }
     assert.equal(r.score, Math.round(expected * 100) / 100);
