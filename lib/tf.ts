@@ -14,6 +14,12 @@ export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Rank, Vari
 function loadTf(): typeof TF {
   // TensorFlow's C++ logging goes to stderr, which tslab shows as errors: keep only warnings+.
   if (process.env.TF_CPP_MIN_LOG_LEVEL === undefined) process.env.TF_CPP_MIN_LOG_LEVEL = "2";
+  // oneDNN kernels for matmul, convolution and reductions. TensorFlow enables them by default only on
+  // CPUs with AVX-512 VNNI and the like; on AVX2 CPUs its fallback kernels are 2-6x slower (matmul
+  // with a transposed operand, row sums) and differ in float32 rounding from what the course's
+  // thresholds were measured with (notes/float32-thresholds.md). TF reads this once, when the
+  // native library loads; an explicit TF_ENABLE_ONEDNN_OPTS=0 still turns them off.
+  if (process.env.TF_ENABLE_ONEDNN_OPTS === undefined) process.env.TF_ENABLE_ONEDNN_OPTS = "1";
   const override = process.env.CS231N_BACKEND;
   if (override && override !== "tensorflow") {
     // eslint-disable-next-line @typescript-eslint/no-var-requires

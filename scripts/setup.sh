@@ -41,7 +41,7 @@ cat > "$KDIR/kernel.json" <<JSON
   "argv": ["sh", "-c", "cd \"\$1\" && exec \"\$1/node_modules/.bin/tslab\" kernel --config-path \"\$0\"", "{connection_file}", "$ROOT"],
   "display_name": "TypeScript (cs231n-ts)",
   "language": "typescript",
-  "env": {"TF_CPP_MIN_LOG_LEVEL": "2"}
+  "env": {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "1"}
 }
 JSON
 say "kernelspec tslab -> $ROOT (in .venv)"

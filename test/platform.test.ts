@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,6 +13,19 @@ describe("platform: native backend", () => {
     assert.match(v, /^2\.\d+\.\d+/);
     const y = tf.tidy(() => tf.matMul(tf.ones([64, 32]), tf.ones([32, 16])).sum().dataSync()[0]);
     assert.equal(y, 64 * 32 * 16);
+  });
+
+  it("turns TensorFlow's oneDNN kernels on unless TF_ENABLE_ONEDNN_OPTS says otherwise", function () {
+    this.timeout(120000);
+    // Only oneDNN's eager kernels accept an NCHW Conv2D on the CPU: a cheap, exact probe of which kernels run.
+    const probe = `const { tf } = require("./lib/tf"); try { tf.conv2d(tf.zeros([1, 1, 4, 4]), tf.zeros([1, 1, 1, 1]), 1, "valid", "NCHW").dataSync(); console.log("on"); } catch { console.log("off"); }`;
+    const run = (env: Record<string, string | undefined>): string => {
+      const e = { ...process.env, ...env };
+      for (const k of Object.keys(env)) if (env[k] === undefined) delete e[k];
+      return execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", probe], { cwd: path.resolve(__dirname, ".."), env: e, encoding: "utf8" }).trim().split("\n").pop() ?? "";
+    };
+    assert.equal(run({ TF_ENABLE_ONEDNN_OPTS: undefined }), "on", "lib/tf.ts must enable oneDNN when the variable is unset");
+    assert.equal(run({ TF_ENABLE_ONEDNN_OPTS: "0" }), "off", "an explicit TF_ENABLE_ONEDNN_OPTS=0 must be respected");
   });
 
   it("has a correct max-pool gradient on all-negative windows (wasm backend gets this wrong)", () => {
