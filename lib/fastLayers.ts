@@ -7,12 +7,15 @@
  *
  * TensorFlow's CPU kernels only take NHWC images (SPEC §7), so the NCHW inputs are transposed in and
  * the results transposed back; the padding is an explicit `tf.pad` followed by a "valid" convolution
- * (tfjs-node's backprop kernels refuse numeric and explicit paddings). Intermediates belong to the
- * caller's `tf.tidy`.
+ * (tfjs-node's backprop kernels refuse numeric and explicit paddings). Max pooling with windows that
+ * don't overlap (stride >= window, the course's 2x2/2) runs on oneDNN's pooling kernels in NCHW
+ * directly (lib/onednn.ts): no transposes, and 3-5x faster than MaxPool/MaxPoolGrad. Intermediates
+ * belong to the caller's `tf.tidy`.
  */
 import { tf, Tensor } from "./tf";
 import { convOutputSize } from "./layers/conv";
 import type { ConvParam, PoolParam } from "./layers/conv";
+import { onednnMaxPool, onednnMaxPoolGrad } from "./onednn";
 
 /** Cache of convForwardFast (opaque to callers). */
 export type ConvFastCache = {
@@ -30,9 +33,13 @@ export type ConvFastCache = {
 /** Cache of maxPoolForwardFast (opaque to callers). */
 export type PoolFastCache = {
   readonly kind: "poolFast";
-  /** input and output, NHWC */
+  /** layout of x and out: NCHW on oneDNN's kernels, NHWC on TensorFlow's MaxPool */
+  readonly layout: "NCHW" | "NHWC";
+  /** input and output */
   readonly x: Tensor;
   readonly out: Tensor;
+  /** oneDNN's record of the forward pass (NCHW only) */
+  readonly workspace?: Tensor;
   readonly poolHeight: number;
   readonly poolWidth: number;
   readonly stride: number;
@@ -93,9 +100,12 @@ export function maxPoolForwardFast(x: Tensor, poolParam: PoolParam): [Tensor, Po
   const { poolHeight, poolWidth, stride } = poolParam;
   convOutputSize(H, poolHeight, stride, 0, fn);
   convOutputSize(W, poolWidth, stride, 0, fn);
+  // oneDNN routes tied maxima like MaxPoolGrad (to the first) only when windows don't overlap
+  const native = stride >= poolHeight && stride >= poolWidth ? onednnMaxPool(x, poolHeight, poolWidth, stride) : null;
+  if (native) return [native.out, { kind: "poolFast", layout: "NCHW", x, out: native.out, workspace: native.workspace, poolHeight, poolWidth, stride }];
   const xt = nchwToNhwc(x) as tf.Tensor4D;
   const o = tf.maxPool(xt, [poolHeight, poolWidth], stride, "valid");
-  return [nhwcToNchw(o), { kind: "poolFast", x: xt, out: o, poolHeight, poolWidth, stride }];
+  return [nhwcToNchw(o), { kind: "poolFast", layout: "NHWC", x: xt, out: o, poolHeight, poolWidth, stride }];
 }
 
 /**
@@ -103,7 +113,8 @@ export function maxPoolForwardFast(x: Tensor, poolParam: PoolParam): [Tensor, Po
  * as maxPoolBackwardNaive (with tied maxima, TensorFlow routes the gradient to the first one only).
  */
 export function maxPoolBackwardFast(dout: Tensor, cache: PoolFastCache): Tensor {
-  const { x, out, poolHeight, poolWidth, stride } = cache;
+  const { x, out, poolHeight, poolWidth, stride, workspace } = cache;
+  if (cache.layout === "NCHW" && workspace) return onednnMaxPoolGrad(x, out, dout, workspace, poolHeight, poolWidth, stride);
   const attrs = { filterSize: [poolHeight, poolWidth], strides: [stride, stride], pad: "valid" };
   const dx = tf.engine().runKernel("MaxPoolGrad", { dy: nchwToNhwc(dout), input: x, output: out }, attrs) as Tensor;
   return nhwcToNchw(dx);

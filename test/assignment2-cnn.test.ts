@@ -5,6 +5,8 @@
  * the notebook's numeric check and planted bugs, no tensor leak over Solver epochs, CIFAR-10 overfit).
  */
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as path from "path";
 import { tf, Tensor } from "../lib/tf";
 import { lin, arr, rn, le, gt } from "./helpers/tensors";
 import { relError, relErrorScaled, evalNumericalGradientArray, gradCheckModel } from "../lib/gradientCheck";
@@ -202,6 +204,45 @@ describe("assignment 2: fast layers", () => {
         le(relErrorScaled(maxPoolBackwardFast(dout, cf), maxPoolBackwardNaive(dout, cn)), 0, `pool backward ${xs}`);
       }
     });
+  });
+});
+
+describe("assignment 2: fast max pooling on oneDNN (lib/onednn.ts)", () => {
+  it("non-overlapping windows run on oneDNN in NCHW; with ties (zeros after a ReLU) the gradient equals TensorFlow's MaxPoolGrad (first maximum)", () => {
+    tf.tidy(() => {
+      for (const [xs, ph, pw, stride] of [[[4, 8, 32, 32], 2, 2, 2], [[2, 3, 9, 9], 3, 3, 3], [[2, 5, 8, 6], 2, 3, 3]] as [number[], number, number, number][]) {
+        const x = rn(xs, 47).relu().round(); // many tied windows
+        const p = { poolHeight: ph, poolWidth: pw, stride };
+        const [out, cache] = maxPoolForwardFast(x, p);
+        assert.equal(cache.layout, "NCHW", `${xs} ${ph}x${pw}/${stride} runs on oneDNN`);
+        const dout = rn(out.shape, 48);
+        const nhwc = (t: Tensor): Tensor => t.transpose([0, 2, 3, 1]);
+        const ref = tf.grad((a: Tensor) => tf.maxPool(a as tf.Tensor4D, [ph, pw], stride, "valid").mul(nhwc(dout)).sum())(nhwc(x)).transpose([0, 3, 1, 2]);
+        assert.equal(relErrorScaled(tf.maxPool(nhwc(x) as tf.Tensor4D, [ph, pw], stride, "valid").transpose([0, 3, 1, 2]), out), 0, "forward");
+        assert.equal(relErrorScaled(maxPoolBackwardFast(dout, cache), ref), 0, `backward ${xs}`);
+      }
+      // overlapping windows stay on TensorFlow's kernels (oneDNN routes ties differently there)
+      assert.equal(maxPoolForwardFast(rn([2, 2, 7, 7], 49), { poolHeight: 3, poolWidth: 3, stride: 2 })[1].layout, "NHWC");
+    });
+  });
+
+  it("the same results with TF_ENABLE_ONEDNN_OPTS=0 and on TensorFlow's own MaxPool (CS231N_ONEDNN_POOL=0, the fallback)", function () {
+    this.timeout(120000);
+    const probe = `const { tf } = require("./lib/tf"); const f = require("./lib/fastLayers");
+      const x = tf.randomNormal([2, 3, 8, 8], 0, 1, "float32", 1).relu(); const [o, c] = f.maxPoolForwardFast(x, { poolHeight: 2, poolWidth: 2, stride: 2 });
+      const g = f.maxPoolBackwardFast(tf.randomNormal(o.shape, 0, 1, "float32", 2), c);
+      console.log(JSON.stringify({ layout: c.layout, sum: o.sum().dataSync()[0], g: Array.from(g.dataSync()) }));`;
+    const run = (env: Record<string, string>): { layout: string; sum: number; g: number[] } => {
+      const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", probe], { cwd: path.resolve(__dirname, ".."), env: { ...process.env, ...env }, encoding: "utf8" });
+      return JSON.parse(out.trim().split("\n").pop() ?? "{}") as { layout: string; sum: number; g: number[] };
+    };
+    const on = run({ TF_ENABLE_ONEDNN_OPTS: "1" }), off = run({ TF_ENABLE_ONEDNN_OPTS: "0" }), fallback = run({ CS231N_ONEDNN_POOL: "0" });
+    assert.equal(on.layout, "NCHW");
+    assert.equal(fallback.layout, "NHWC");
+    for (const other of [off, fallback]) {
+      assert.equal(other.sum, on.sum);
+      assert.deepEqual(other.g, on.g);
+    }
   });
 });
 
