@@ -193,6 +193,10 @@ describe("assignment 2: fast layers", () => {
           assert.deepEqual(gf[i].shape, gn[i].shape);
           le(relErrorScaled(gf[i], gn[i]), AUTO, `conv ${k} ${xs} ${ws}`);
         });
+        // the first layer's shortcut: the same dw and db, without dx
+        const [dw, db] = fastLayers.convBackwardFastParams(dout, cf);
+        assert.equal(relErrorScaled(dw, gf[1]), 0, "convBackwardFastParams dw");
+        assert.equal(relErrorScaled(db, gf[2]), 0, "convBackwardFastParams db");
       }
       for (const [xs, ph, pw, stride] of [[[10, 3, 32, 32], 2, 2, 2], [[3, 2, 8, 9], 2, 3, 2], [[2, 2, 7, 7], 3, 3, 2]] as [number[], number, number, number][]) {
         const x = rn(xs, 45);
@@ -430,17 +434,18 @@ describe("assignment 2: ThreeLayerConvNet", function () {
       le(arr(overall)[0], NUM, `numChecks ${numChecks ?? "all"}: overall`);
       tf.dispose([...Object.values(model.params), X, y]);
     }
-    const withPatched = (key: "convBackwardFast" | "maxPoolBackwardFast", impl: unknown, fn: () => number): number => {
+    const withPatched = (key: "convBackwardFastParams" | "maxPoolBackwardFast", impl: unknown, fn: () => number): number => {
       const mod = fastLayers as unknown as Record<string, unknown>;
       const orig = mod[key];
       mod[key] = impl;
       try { return fn(); } finally { mod[key] = orig; }
     };
-    const origConvBackward = fastLayers.convBackwardFast;
+    // (the net's first layer needs no dx: its weight gradients come from convBackwardFastParams)
+    const origConvBackward = fastLayers.convBackwardFastParams;
     const bugs: [string, () => number][] = [
-      ["conv dw with the filters flipped", () => withPatched("convBackwardFast", (d: Tensor, c: fastLayers.ConvFastCache) => {
-        const [dx, dw, db] = origConvBackward(d, c);
-        return [dx, dw.reverse([2, 3]), db];
+      ["conv dw with the filters flipped", () => withPatched("convBackwardFastParams", (d: Tensor, c: fastLayers.ConvFastCache) => {
+        const [dw, db] = origConvBackward(d, c);
+        return [dw.reverse([2, 3]), db];
       }, () => { const { model, X, y } = setup(); return gradCheckModel(model, X, y, { numChecks: 10, h: 1e-3 }).overall; })],
       ["pool gradient spread over the window", () => withPatched("maxPoolBackwardFast", (d: Tensor) => {
         const [N, C, Ho, Wo] = d.shape;

@@ -6,8 +6,9 @@
  * pool halves it. Built on the fast layers (lib/layerUtils' conv sandwich).
  */
 import { tf, Tensor } from "../tf";
-import { affineForward, affineBackward, softmaxLoss } from "../layers";
+import { affineForward, affineBackward, softmaxLoss, reluBackward } from "../layers";
 import { affineReluForward, affineReluBackward, convReluPoolForward, convReluPoolBackward } from "../layerUtils";
+import { maxPoolBackwardFast, convBackwardFastParams } from "../fastLayers";
 import { readScalar } from "../util";
 import type { Model } from "../solver";
 
@@ -88,7 +89,8 @@ export class ThreeLayerConvNet implements Model {
       const loss = dataLoss + 0.5 * reg * readScalar(W1.square().sum().add(W2.square().sum()).add(W3.square().sum()));
       const [dh2, dW3, db3] = affineBackward(dscores, c3);
       const [dh1, dW2, db2] = affineReluBackward(dh2, c2);
-      const [, dW1, db1] = convReluPoolBackward(dh1, c1);
+      // the images need no gradient: convReluPoolBackward(dh1, c1) without its dx (the slowest kernel here)
+      const [dW1, db1] = convBackwardFastParams(reluBackward(maxPoolBackwardFast(dh1, c1.pool), c1.relu), c1.conv);
       const grads = { W1: dW1.add(W1.mul(reg)), b1: db1, W2: dW2.add(W2.mul(reg)), b2: db2, W3: dW3.add(W3.mul(reg)), b3: db3 };
       return [loss, grads] as [number, Record<string, Tensor>];
       // END SOLUTION
