@@ -33,7 +33,7 @@ function child(): void {
     times.sort((a, b) => a - b);
     return times[Math.floor(times.length / 2)];
   };
-  const B = 64;
+  const B = process.env.CS231N_BENCH_SIZE === "tiny" ? 4 : 64;
   const convs: [string, [number, number, number, number], [number, number, number, number]][] = [
     ["conv 3->32 @32x32", [B, 32, 32, 3], [3, 3, 3, 32]],
     ["conv 32->64 @16x16", [B, 16, 16, 32], [3, 3, 32, 64]],

@@ -1,6 +1,10 @@
 /**
- * `npm run bench`: runs every bench/*.bench.ts (each exports `run(): Promise<BenchResult[]>`) and
- * prints a table; a result with a target shows PASS/FAIL. Speed targets live here, never in unit tests.
+ * `npm run bench [-- [--tiny] [--readme] [name...]]`: runs every bench/*.bench.ts (each exports
+ * `run(): Promise<BenchResult[]>`), or those whose file name contains one of the names, and prints a
+ * table; a result with a target shows PASS/FAIL and the exit code is 1 if any is over its target.
+ * Speed targets live here, never in unit tests.
+ *   --tiny    tiny sizes and no targets (CS231N_BENCH_SIZE=tiny): the CI smoke run
+ *   --readme  the side-by-side table (compare.bench.ts) also replaces README.md's benchmark section
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -15,7 +19,15 @@ export interface BenchResult {
 }
 
 async function main(): Promise<void> {
-  const only = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  for (const a of args.filter((x) => x.startsWith("-")))
+    if (a !== "--tiny" && a !== "--readme") {
+      console.error(`npm run bench: unknown option ${a} (use --tiny, --readme and bench names such as compare, cnn, grader)`);
+      process.exit(2);
+    }
+  if (args.includes("--tiny")) process.env.CS231N_BENCH_SIZE = "tiny";
+  if (args.includes("--readme")) process.env.CS231N_BENCH_README = "1";
+  const only = args.filter((x) => !x.startsWith("-"));
   const files = fs.readdirSync(__dirname).filter((f) => f.endsWith(".bench.ts") && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
   const rows: BenchResult[] = [];
   let failed = 0;
@@ -31,6 +43,11 @@ async function main(): Promise<void> {
   }
   fs.mkdirSync(path.join(__dirname, "..", "artifacts"), { recursive: true });
   fs.writeFileSync(path.join(__dirname, "..", "artifacts", "bench.json"), JSON.stringify(rows, null, 2));
+  if (files.length === 0) {
+    console.error(`npm run bench: no bench/*.bench.ts matches ${only.join(", ")}`);
+    process.exitCode = 2;
+    return;
+  }
   console.log(`\n${rows.length} measurements, ${failed} over target (artifacts/bench.json)`);
   process.exitCode = failed ? 1 : 0;
 }
