@@ -5,11 +5,21 @@
  * pooling: `tf.maxPool` runs TensorFlow's own NHWC-only kernels, and its gradient (MaxPoolGrad) is
  * 3-5x slower than oneDNN's. The pip wheel's libtensorflow registers oneDNN's kernels as
  * `_MklNativeMaxPool` / `_MklNativeMaxPoolGrad` under the kernel label "MklNameChangeOp" (the name
- * graph mode's rewrite gives them); they take NCHW images as they are. When this TensorFlow lacks
- * them (the first call probes once) or CS231N_ONEDNN_POOL=0 is set, onednnMaxPool returns null and
- * callers use `tf.maxPool`.
+ * graph mode's rewrite gives them); they take NCHW or NHWC images as they are.
+ *
+ * Used for windows that don't overlap (stride >= window, the course's 2x2/2), where oneDNN routes
+ * the gradient of tied maxima to the window's first maximum exactly like MaxPoolGrad (tested):
+ * - lib/fastLayers' maxPoolForwardFast / maxPoolBackwardFast call onednnMaxPool/onednnMaxPoolGrad
+ *   in NCHW (no transposes);
+ * - lib/tf.ts installs them as the tensorflow backend's MaxPool and MaxPoolGrad kernels, so
+ *   `tf.maxPool` and `tf.layers.maxPooling2d` (the high-level notebook) use them too; other windows,
+ *   paddings and dtypes go to tfjs-node's own kernels.
+ * When this TensorFlow lacks the kernels (probed once) or CS231N_ONEDNN_POOL=0 is set, nothing
+ * changes: onednnMaxPool returns null and the kernels stay tfjs-node's.
  */
-import { tf, Tensor } from "./tf";
+import type * as TF from "@tensorflow/tfjs-node";
+
+type Tensor = TF.Tensor;
 
 /** The parts of tfjs-node's backend used here (not in its public types). */
 interface NodeBackend {
@@ -18,40 +28,39 @@ interface NodeBackend {
   executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: Tensor[], numOutputs: number): Tensor[];
 }
 type OpAttr = { name: string; type: number; value: unknown };
+type Format = "NCHW" | "NHWC";
 
+let tfRef: typeof TF | undefined;
 /** false: not in this TensorFlow, or turned off with CS231N_ONEDNN_POOL=0 (to compare, or to debug) */
 let available: boolean | undefined = process.env.CS231N_ONEDNN_POOL === "0" ? false : undefined;
 
-function poolAttrs(be: NodeBackend, ph: number, pw: number, stride: number): OpAttr[] {
+function poolAttrs(be: NodeBackend, ph: number, pw: number, sh: number, sw: number, format: Format): OpAttr[] {
   const b = be.binding;
+  const dims = (h: number, w: number): number[] => (format === "NCHW" ? [1, 1, h, w] : [1, h, w, 1]);
   return [
     { name: "T", type: b.TF_ATTR_TYPE, value: b.TF_FLOAT },
-    { name: "ksize", type: b.TF_ATTR_INT, value: [1, 1, ph, pw] },
-    { name: "strides", type: b.TF_ATTR_INT, value: [1, 1, stride, stride] },
+    { name: "ksize", type: b.TF_ATTR_INT, value: dims(ph, pw) },
+    { name: "strides", type: b.TF_ATTR_INT, value: dims(sh, sw) },
     { name: "padding", type: b.TF_ATTR_STRING, value: "VALID" },
-    { name: "data_format", type: b.TF_ATTR_STRING, value: "NCHW" },
+    { name: "data_format", type: b.TF_ATTR_STRING, value: format },
     { name: "workspace_enabled", type: b.TF_ATTR_BOOL, value: false },
     { name: "_kernel", type: b.TF_ATTR_STRING, value: "MklNameChangeOp" },
   ];
 }
 
 function nodeBackend(): NodeBackend | null {
-  if (tf.getBackend() !== "tensorflow") return null;
+  const tf = tfRef;
+  if (!tf || tf.getBackend() !== "tensorflow") return null;
   const be = tf.backend() as unknown as Partial<NodeBackend>;
   return typeof be.executeMultipleOutputs === "function" && be.binding ? (be as NodeBackend) : null;
 }
 
-/**
- * Max pooling of x (N, C, H, W), float32, "valid" windows ph x pw moved by stride. Returns the output
- * (N, C, H', W') and oneDNN's workspace (opaque: only for onednnMaxPoolGrad, never to be read), or
- * null if oneDNN's kernels are not available (then use tf.maxPool).
- */
-export function onednnMaxPool(x: Tensor, ph: number, pw: number, stride: number): { out: Tensor; workspace: Tensor } | null {
-  if (available === false || x.dtype !== "float32" || x.rank !== 4) return null;
+function pool(x: Tensor, ph: number, pw: number, sh: number, sw: number, format: Format): { out: Tensor; workspace: Tensor } | null {
+  if (available === false || x.dtype !== "float32" || x.rank !== 4 || sh < ph || sw < pw) return null;
   const be = nodeBackend();
   if (!be) return null;
   try {
-    const [out, workspace] = be.executeMultipleOutputs("_MklNativeMaxPool", poolAttrs(be, ph, pw, stride), [x], 2);
+    const [out, workspace] = be.executeMultipleOutputs("_MklNativeMaxPool", poolAttrs(be, ph, pw, sh, sw, format), [x], 2);
     available = true;
     return { out, workspace };
   } catch (e) {
@@ -61,9 +70,71 @@ export function onednnMaxPool(x: Tensor, ph: number, pw: number, stride: number)
   }
 }
 
-/** Gradient of onednnMaxPool: dx (N, C, H, W) from dout (N, C, H', W'); ties go to the window's first maximum. */
-export function onednnMaxPoolGrad(x: Tensor, out: Tensor, dout: Tensor, workspace: Tensor, ph: number, pw: number, stride: number): Tensor {
+function poolGrad(x: Tensor, out: Tensor, dout: Tensor, workspace: Tensor, ph: number, pw: number, sh: number, sw: number, format: Format): Tensor {
   const be = nodeBackend();
   if (!be) throw new Error("onednnMaxPoolGrad: the native TensorFlow backend is not active");
-  return be.executeSingleOutput("_MklNativeMaxPoolGrad", poolAttrs(be, ph, pw, stride), [x, out, dout, workspace]);
+  return be.executeSingleOutput("_MklNativeMaxPoolGrad", poolAttrs(be, ph, pw, sh, sw, format), [x, out, dout, workspace]);
+}
+
+/**
+ * Max pooling of x (N, C, H, W), float32, "valid" windows ph x pw moved by stride >= ph, pw. Returns
+ * the output (N, C, H', W') and oneDNN's workspace (opaque: only for onednnMaxPoolGrad, never to be
+ * read), or null if oneDNN's kernels are not available or the windows overlap (then use tf.maxPool).
+ */
+export function onednnMaxPool(x: Tensor, ph: number, pw: number, stride: number): { out: Tensor; workspace: Tensor } | null {
+  return pool(x, ph, pw, stride, stride, "NCHW");
+}
+
+/** Gradient of onednnMaxPool: dx (N, C, H, W) from dout (N, C, H', W'); ties go to the window's first maximum. */
+export function onednnMaxPoolGrad(x: Tensor, out: Tensor, dout: Tensor, workspace: Tensor, ph: number, pw: number, stride: number): Tensor {
+  return poolGrad(x, out, dout, workspace, ph, pw, stride, stride, "NCHW");
+}
+
+/** Window and strides of a tfjs MaxPool/MaxPoolGrad call if oneDNN can take it ("valid", non-overlapping), else null. */
+function simpleWindow(attrs: Record<string, unknown>): [number, number, number, number] | null {
+  const pair = (v: unknown): [number, number] => (Array.isArray(v) ? [Number(v[0]), Number(v[1])] : [Number(v), Number(v)]);
+  const [ph, pw] = pair(attrs.filterSize);
+  const [sh, sw] = pair(attrs.strides);
+  return attrs.pad === "valid" && attrs.dimRoundingMode == null && sh >= ph && sw >= pw ? [ph, pw, sh, sw] : null;
+}
+
+/**
+ * Makes oneDNN's kernels the tensorflow backend's MaxPool and MaxPoolGrad for "valid", non-overlapping
+ * windows (everything else keeps tfjs-node's kernels). MaxPoolGrad gets no workspace from tfjs, so
+ * it re-runs oneDNN's forward (a third of the cost of the backward) to make one. Called once by lib/tf.ts.
+ */
+export function installOnednnMaxPool(tf: typeof TF): void {
+  tfRef = tf;
+  if (available === false || tf.getBackend() !== "tensorflow") return;
+  const fwd = tf.getKernel("MaxPool", "tensorflow");
+  const bwd = tf.getKernel("MaxPoolGrad", "tensorflow");
+  if (!fwd || !bwd) return;
+  type Args = Parameters<TF.KernelFunc>[0];
+  tf.unregisterKernel("MaxPool", "tensorflow");
+  tf.registerKernel({
+    ...fwd,
+    kernelFunc: (args: Args) => {
+      const w = simpleWindow(args.attrs as Record<string, unknown>);
+      const r = w ? pool(args.inputs.x as Tensor, ...w, "NHWC") : null;
+      if (!r) return fwd.kernelFunc(args);
+      r.workspace.dispose();
+      return r.out;
+    },
+  });
+  tf.unregisterKernel("MaxPoolGrad", "tensorflow");
+  tf.registerKernel({
+    ...bwd,
+    kernelFunc: (args: Args) => {
+      const { dy, input } = args.inputs as { dy: Tensor; input: Tensor };
+      const w = simpleWindow(args.attrs as Record<string, unknown>);
+      const r = w ? pool(input, ...w, "NHWC") : null;
+      if (!r || !w) return bwd.kernelFunc(args);
+      try {
+        return poolGrad(input, r.out, dy, r.workspace, ...w, "NHWC");
+      } finally {
+        r.out.dispose();
+        r.workspace.dispose();
+      }
+    },
+  });
 }

@@ -8,6 +8,7 @@
  * which backend runs, and tests and benchmarks never use it.
  */
 import type * as TF from "@tensorflow/tfjs-node";
+import { installOnednnMaxPool } from "./onednn";
 
 export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Rank, Variable } from "@tensorflow/tfjs-node";
 
@@ -55,6 +56,8 @@ function loadTf(): typeof TF {
 }
 
 export const tf: typeof TF = loadTf();
+// max pooling on oneDNN's kernels, as convolutions and matmuls already are (lib/onednn.ts)
+installOnednnMaxPool(tf);
 
 /** Type names under `tf.` as in plain tfjs code (`tf.Tensor2D`, `tf.Rank`, ...). */
 // eslint-disable-next-line @typescript-eslint/no-namespace

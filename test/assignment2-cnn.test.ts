@@ -230,15 +230,24 @@ describe("assignment 2: fast max pooling on oneDNN (lib/onednn.ts)", () => {
     });
   });
 
-  it("the same results with TF_ENABLE_ONEDNN_OPTS=0 and on TensorFlow's own MaxPool (CS231N_ONEDNN_POOL=0, the fallback)", function () {
+  it("the same results with TF_ENABLE_ONEDNN_OPTS=0 and on tfjs-node's own MaxPool (CS231N_ONEDNN_POOL=0, the fallback), for the fast layers and tf.maxPool", function () {
     this.timeout(120000);
     const probe = `const { tf } = require("./lib/tf"); const f = require("./lib/fastLayers");
       const x = tf.randomNormal([2, 3, 8, 8], 0, 1, "float32", 1).relu(); const [o, c] = f.maxPoolForwardFast(x, { poolHeight: 2, poolWidth: 2, stride: 2 });
       const g = f.maxPoolBackwardFast(tf.randomNormal(o.shape, 0, 1, "float32", 2), c);
-      console.log(JSON.stringify({ layout: c.layout, sum: o.sum().dataSync()[0], g: Array.from(g.dataSync()) }));`;
-    const run = (env: Record<string, string>): { layout: string; sum: number; g: number[] } => {
+      const xh = tf.randomNormal([2, 9, 8, 3], 0, 1, "float32", 3).relu().round();
+      const n0 = tf.memory().numTensors;
+      const nhwc = [[2, 2, "valid"], [3, 2, "valid"], [2, 2, "same"], [[2, 3], 3, "valid"]].map(([k, st, pad]) => tf.tidy(() => {
+        const y = tf.maxPool(xh, k, st, pad);
+        const dy = tf.randomNormal(y.shape, 0, 1, "float32", 4);
+        return [y.sum().dataSync()[0], Array.from(tf.grad((a) => tf.maxPool(a, k, st, pad).mul(dy).sum())(xh).dataSync())];
+      }));
+      const leak = tf.memory().numTensors - n0;
+      console.log(JSON.stringify({ layout: c.layout, sum: o.sum().dataSync()[0], g: Array.from(g.dataSync()), nhwc, leak }));`;
+    type Probe = { layout: string; sum: number; g: number[]; nhwc: unknown; leak: number };
+    const run = (env: Record<string, string>): Probe => {
       const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", probe], { cwd: path.resolve(__dirname, ".."), env: { ...process.env, ...env }, encoding: "utf8" });
-      return JSON.parse(out.trim().split("\n").pop() ?? "{}") as { layout: string; sum: number; g: number[] };
+      return JSON.parse(out.trim().split("\n").pop() ?? "{}") as Probe;
     };
     const on = run({ TF_ENABLE_ONEDNN_OPTS: "1" }), off = run({ TF_ENABLE_ONEDNN_OPTS: "0" }), fallback = run({ CS231N_ONEDNN_POOL: "0" });
     assert.equal(on.layout, "NCHW");
@@ -246,7 +255,11 @@ describe("assignment 2: fast max pooling on oneDNN (lib/onednn.ts)", () => {
     for (const other of [off, fallback]) {
       assert.equal(other.sum, on.sum);
       assert.deepEqual(other.g, on.g);
+      // tf.maxPool and its gradient (NHWC, the high-level API's layers) on oneDNN's kernels (lib/tf.ts installs
+      // them for "valid" non-overlapping windows) equal tfjs-node's own kernels, ties and other windows included
+      assert.deepEqual(other.nhwc, on.nhwc);
     }
+    assert.deepEqual([on.leak, off.leak, fallback.leak], [0, 0, 0], "no tensor left behind by the kernels");
   });
 });
 
