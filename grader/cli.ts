@@ -20,11 +20,12 @@ const COMMANDS: Record<string, { usage: string; options: Options; positionals: "
   references: { usage: "references <assignment> [--quick] [--rules-only] [--only NOTEBOOK,...|hidden] [--timeout-cell S] [--course DIR]", options: { quick: flag, "rules-only": flag, only: str, "timeout-cell": str, course: str }, positionals: "one" },
   grade: {
     usage:
-      "grade <submission>... [--assignment NAME] [--quick] [--jobs N] [--timeout-cell S] [--timeout-total S] [--memory MB] [--disk MB] [--pids N] [--out DIR] [--course DIR] [--no-sandbox]",
+      "grade <submission>... [--assignment NAME] [--quick] [--jobs N] [--units N] [--timeout-cell S] [--timeout-total S] [--memory MB] [--disk MB] [--pids N] [--out DIR] [--course DIR] [--no-sandbox]",
     options: {
       assignment: str,
       quick: flag,
       jobs: str,
+      units: str,
       "timeout-cell": str,
       "timeout-total": str,
       memory: str,
@@ -74,6 +75,7 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
     if (course && !fs.existsSync(course)) throw new UsageError(`--course ${s("course")}: no such directory`);
     num = {
       jobs: positiveInt("jobs", s("jobs")),
+      units: positiveInt("units", s("units")),
       timeoutCell: positiveInt("timeout-cell", s("timeout-cell")),
       timeoutTotal: positiveInt("timeout-total", s("timeout-total")),
       memory: positiveInt("memory", s("memory"), 64),
@@ -107,6 +109,7 @@ export async function main(argv: string[], log: (s: string) => void = console.lo
       const rs = await gradeBatch(a, pos, {
         out,
         jobs: num.jobs,
+        units: num.units,
         timeoutCellSec: num.timeoutCell ?? DEFAULTS.timeoutCellSec,
         timeoutTotalSec: num.timeoutTotal ?? DEFAULTS.timeoutTotalSec,
         memoryMB: num.memory,

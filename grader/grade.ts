@@ -10,11 +10,13 @@
  *   assemble  pipeline/assemble.ts  the kernel's root (student lib/ + course config), notebook files
  *   validate  pipeline/validate.ts  nbformat 4 or a per-notebook problem
  *   restore   pipeline/restore.ts   provided lib files and grader-owned cells from the release
- *   run       pipeline/run.ts       notebooks (one kernel each) + hidden tests (one kernel), sandboxed
+ *   run       pipeline/run.ts       notebooks (one kernel each) + hidden tests (one kernel), sandboxed,
+ *                                   `units` kernels at a time
  *   compare   pipeline/compare.ts   references vs recorded checks, outside the kernel
  *   report    report.ts             results.json (Gradescope), feedback.html, executed notebooks, CSV
  *
- * A batch runs `jobs` submissions at a time; one submission's failure never stops the batch.
+ * A batch runs `jobs` submissions at a time, each running `units` kernels at a time (default: jobs ×
+ * units ≤ cores, within RAM); one submission's failure never stops the batch.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -37,11 +39,13 @@ export { loadReferences } from "./references";
 export interface GradeOptions {
   out: string;
   jobs?: number;
+  /** kernels (run units: notebooks, the hidden tests) of one submission at a time; default `defaultUnits` */
+  units?: number;
   /** per-cell limit (default 600 s) */
   timeoutCellSec?: number;
   /** per-submission limit, all notebooks and hidden tests together (default 3600 s) */
   timeoutTotalSec?: number;
-  /** memory cap per kernel's group (default 4096 MB) */
+  /** memory cap of each kernel's group (default 4096 MB) */
   memoryMB?: number;
   /** writable space of a kernel (default 1024 MB) */
   diskMB?: number;
@@ -59,6 +63,15 @@ export interface GradeOptions {
 }
 
 export const DEFAULTS = { timeoutCellSec: 600, timeoutTotalSec: 3600, memoryMB: 4096, diskMB: 1024, pids: 512 };
+
+/**
+ * Kernels per submission at a time when not given: the cores left for each of the `jobs` submissions
+ * (jobs × units ≤ cores), and no more than the RAM holds at the caps (each running kernel may use
+ * `memoryMB` plus `diskMB` of tmpfs), at least 1.
+ */
+export function defaultUnits(jobs: number, memoryMB: number, diskMB: number, cores = os.availableParallelism?.() ?? os.cpus().length, ramMB = os.totalmem() / 2 ** 20): number {
+  return Math.max(1, Math.min(Math.floor(cores / jobs), Math.floor(ramMB / (jobs * (memoryMB + diskMB)))));
+}
 
 export function submissionName(p: string): string {
   return path.basename(path.resolve(p)).replace(/\.zip$/i, "").replace(/[^A-Za-z0-9_.\-]/g, "_") || "submission";
@@ -120,6 +133,7 @@ export async function gradeSubmission(a: Assignment, ref: ReferencesFile, submis
         memoryMB: opts.memoryMB ?? DEFAULTS.memoryMB,
         pids: opts.pids ?? DEFAULTS.pids,
         readOnly: dataset ? [dataset] : [],
+        units: opts.units ?? defaultUnits(opts.jobs ?? 1, opts.memoryMB ?? DEFAULTS.memoryMB, opts.diskMB ?? DEFAULTS.diskMB),
         outputCellBytes: opts.outputCellBytes,
         outputNotebookBytes: opts.outputNotebookBytes,
         log: (s) => log(`[grade] ${name}: ${s}`),
@@ -162,6 +176,7 @@ export async function gradeBatch(a: Assignment, submissions: string[], opts: Gra
   const results: SubmissionResult[] = new Array(submissions.length);
   const names = submissionNames(submissions);
   const jobs = Math.max(1, Math.min(opts.jobs ?? 1, submissions.length));
+  const units = opts.units ?? defaultUnits(opts.jobs ?? 1, opts.memoryMB ?? DEFAULTS.memoryMB, opts.diskMB ?? DEFAULTS.diskMB);
   const t0 = Date.now();
   let next = 0;
   let done = 0;
@@ -171,7 +186,7 @@ export async function gradeBatch(a: Assignment, submissions: string[], opts: Gra
       const i = next++;
       let r: SubmissionResult;
       try {
-        r = await gradeSubmission(a, ref, submissions[i], { ...opts, name: names[i] });
+        r = await gradeSubmission(a, ref, submissions[i], { ...opts, units, name: names[i] });
       } catch (e) {
         const msg = `grader crashed: ${(e as Error).message}`;
         const base = { name: names[i], score: 0, maxScore: 0, error: msg, units: [], checks: [], seconds: 0, warnings: [] };

@@ -60,6 +60,9 @@ export interface SessionCell {
 export type Session = { name: string; notebook: string; outputNotebook?: string } | { name: string; cells: SessionCell[] };
 export interface SessionResult extends Omit<RunResult, "checksById"> {
   name: string;
+  /** when the driver began (kernel start) and finished this session, seconds since the epoch */
+  started?: number;
+  ended?: number;
 }
 
 /** Caps on what a run stores (driver-side; the defaults are the grader's). */
@@ -86,6 +89,8 @@ interface RawSession {
   checks: CheckRecord[];
   restarts: number;
   seconds: number;
+  started?: number;
+  ended?: number;
 }
 
 export async function runSessions(sessions: Session[], launcher: Launcher, opts: RunSessionsOptions = {}): Promise<SessionResult[]> {
@@ -108,7 +113,7 @@ export async function runSessions(sessions: Session[], launcher: Launcher, opts:
     onProgress: opts.onProgress,
     timeoutMs: Math.max(0, deadline - Date.now()) + 120000,
   });
-  return res.sessions.map((r) => ({ name: r.name, ok: r.ok, error: r.error, cells: r.cells, checks: r.checks, restarts: r.restarts, seconds: r.seconds }));
+  return res.sessions.map((r) => ({ name: r.name, ok: r.ok, error: r.error, cells: r.cells, checks: r.checks, restarts: r.restarts, seconds: r.seconds, started: r.started, ended: r.ended }));
 }
 
 function withIndex(r: SessionResult): RunResult {

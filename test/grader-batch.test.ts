@@ -12,7 +12,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { assignment } from "../grader/course";
-import { gradeBatch, submissionNames } from "../grader/grade";
+import { defaultUnits, gradeBatch, submissionNames } from "../grader/grade";
+import { busySeconds } from "../grader/pipeline/run";
 import { PYTHON } from "../grader/paths";
 import { fixtureCourse } from "./helpers/graderCourse";
 
@@ -34,6 +35,15 @@ describe("grader: 20 submissions with --jobs 2 lose nothing", function () {
       "z_sub_1",
       "z_sub_2",
     ]);
+  });
+
+  it("kernels at a time: jobs × units ≤ cores within RAM; busy time counts overlapping sessions once", () => {
+    assert.equal(defaultUnits(1, 4096, 1024, 2, 24000), 2);
+    assert.equal(defaultUnits(2, 4096, 1024, 2, 24000), 1);
+    assert.equal(defaultUnits(1, 4096, 1024, 8, 12000), 2, "RAM for two kernels at the caps");
+    assert.equal(defaultUnits(4, 4096, 1024, 2, 4000), 1, "at least one");
+    assert.equal(busySeconds([{ started: 10, ended: 20, seconds: 10 }, { started: 12, ended: 25, seconds: 13 }, { started: 30, ended: 31, seconds: 1 }]), 16);
+    assert.equal(busySeconds([{ seconds: 0 }]), 0);
   });
 
   it("every submission gets its own correct results.json, feedback.html and grades.csv row", async () => {
@@ -109,9 +119,15 @@ describe("grader: 20 submissions with --jobs 2 lose nothing", function () {
       assert.match(fs.readFileSync(path.join(out, r.name, "feedback.html"), "utf8"), new RegExp(`${r.name}: ${expected[i]} / 10`));
       assert.ok(csv.some((l) => l.startsWith(`${r.name},${expected[i]},10,graded,`)), `${r.name} row`);
     }
-    // regrading two submissions replaces their rows, nothing else changes
-    const again = await gradeBatch(a, [subs[3], subs[4]], { out, jobs: 2, log: () => undefined });
+    // regrading two submissions (one at a time, all 3 kernels of each side by side) replaces their rows
+    // with the same grades, nothing else changes
+    const again = await gradeBatch(a, [subs[3], subs[4]], { out, jobs: 1, units: 3, log: () => undefined });
     assert.deepEqual(again.map((r) => r.score), [expected[3], expected[4]]);
+    for (const [k, r] of again.entries()) {
+      assert.deepEqual(r.units.map((u) => u.name), rs[k + 3].units.map((u) => u.name), "units in their order");
+      assert.deepEqual(r.checks.map((c) => [c.id, c.score]), rs[k + 3].checks.map((c) => [c.id, c.score]));
+      assert.ok(r.sandbox.some((l) => l === "3 kernels at a time, each with these caps"), r.sandbox.join("; "));
+    }
     const csv2 = fs.readFileSync(path.join(out, "grades.csv"), "utf8").trim().split("\n").slice(1);
     assert.equal(csv2.length, 20);
     assert.deepEqual(csv2.map((l) => l.split(",").slice(0, 3).join(",")), csv.map((l) => l.split(",").slice(0, 3).join(",")));

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Assignment, hiddenTests } from "../course";
-import { CellOutcome, CheckRecord, runSessions, Session, SessionCell } from "../runNotebook";
+import { CellOutcome, CheckRecord, runSessions, Session, SessionCell, SessionResult } from "../runNotebook";
 import { directLaunch, Launcher, makeSandbox } from "../sandbox";
 import { RestoredNotebook } from "./restore";
 
@@ -44,12 +44,14 @@ export interface RunOptions {
   readOnly: string[];
   outputCellBytes?: number;
   outputNotebookBytes?: number;
+  /** how many units (kernels) run at a time (default 1) */
+  units?: number;
   log: (s: string) => void;
 }
 
 export interface RunStage {
   units: RunUnit[];
-  /** seconds inside the driver (kernel starts + cells) */
+  /** wall seconds with at least one kernel session in the driver (kernel starts + cells) */
   kernelSeconds: number;
   peakMemoryBytes: number | null;
   /** CPU seconds of the kernels (cgroup accounting), if known */
@@ -86,22 +88,41 @@ export async function runUnits(a: Assignment, notebooks: RestoredNotebook[], o: 
   fs.mkdirSync(executedDir, { recursive: true });
   for (const n of notebooks) if (n.path) sessions.push({ name: n.name, notebook: n.path, outputNotebook: path.join(executedDir, n.name) });
   if (hidden.length) sessions.push({ name: "hidden", cells: hidden });
-  const launcher: Launcher = o.sandbox
-    ? makeSandbox({ root: o.root, work: o.work, diskMB: o.diskMB, memoryMB: o.memoryMB, pids: o.pids, env: o.env, readOnly: o.readOnly })
-    : directLaunch(o.root, o.env);
-  const applied = o.sandbox ? launcher.applied : ["NO SANDBOX (--no-sandbox): the kernel can read and write everything this user can"];
+  // `units` kernels at a time, each in its own slot: its own sandbox launch (connection file,
+  // sockets, tmpfs) and its own cgroups, so every running kernel has the full memory/process caps and
+  // emptying one kernel's groups never touches another's. Results keep the sessions' order.
+  const width = Math.max(1, Math.min(o.units ?? 1, sessions.length));
+  const slots: Launcher[] = [];
   try {
-    const results = sessions.length
-      ? await runSessions(sessions, launcher, {
+    for (let i = 0; i < width; i++) {
+      const dir = width === 1 ? o.work : path.join(o.work, `slot${i}`);
+      fs.mkdirSync(dir, { recursive: true });
+      slots.push(
+        o.sandbox
+          ? makeSandbox({ root: o.root, work: dir, diskMB: o.diskMB, memoryMB: o.memoryMB, pids: o.pids, env: o.env, readOnly: o.readOnly })
+          : directLaunch(o.root, o.env),
+      );
+    }
+    const applied = o.sandbox ? [...slots[0].applied] : ["NO SANDBOX (--no-sandbox): the kernel can read and write everything this user can"];
+    if (width > 1) applied.push(`${width} kernels at a time, each with these caps`);
+    const results: SessionResult[] = new Array(sessions.length);
+    let next = 0;
+    const worker = async (slot: Launcher): Promise<void> => {
+      while (next < sessions.length) {
+        const i = next++;
+        const [r] = await runSessions([sessions[i]], slot, {
           timeoutCellSec: o.timeoutCellSec,
           deadline: o.deadline,
           limits: { outputCell: o.outputCellBytes, outputNotebook: o.outputNotebookBytes, diskMB: o.sandbox ? o.diskMB : undefined },
           onProgress: o.log,
-        })
-      : [];
-    let kernelSeconds = 0;
+        });
+        results[i] = r;
+      }
+    };
+    // every worker finishes before the slots are disposed, even when one helper failed
+    const failed = (await Promise.allSettled(slots.map(worker))).find((w): w is PromiseRejectedResult => w.status === "rejected");
+    if (failed) throw failed.reason;
     for (const r of results) {
-      kernelSeconds += r.seconds;
       if (r.name === "hidden") {
         for (const u of units.filter((u) => u.kind === "hidden")) {
           u.cells = r.cells.filter((c) => c.unit === u.name).map(({ source: _drop, ...c }) => c);
@@ -119,8 +140,38 @@ export async function runUnits(a: Assignment, notebooks: RestoredNotebook[], o: 
       const ex = path.join(executedDir, r.name);
       if (fs.existsSync(ex)) u.executed = ex;
     }
-    return { units, kernelSeconds, peakMemoryBytes: launcher.peakBytes(), cpuSeconds: launcher.cpuSeconds(), applied, warnings: launcher.warnings };
+    const known = <T>(xs: (T | null)[]): T[] => xs.filter((x): x is T => x !== null);
+    const peaks = known(slots.map((l) => l.peakBytes()));
+    const cpus = known(slots.map((l) => l.cpuSeconds()));
+    return {
+      units,
+      kernelSeconds: busySeconds(results),
+      peakMemoryBytes: peaks.length ? Math.max(...peaks) : null,
+      cpuSeconds: cpus.length ? cpus.reduce((a, b) => a + b, 0) : null,
+      applied,
+      warnings: Array.from(new Set(slots.flatMap((l) => l.warnings))),
+    };
   } finally {
-    launcher.dispose();
+    for (const l of slots) l.dispose();
   }
+}
+
+/**
+ * Wall seconds during which at least one session was in the driver (kernel starts + cells): the union
+ * of the sessions' [started, ended] intervals, so sessions that run side by side are counted once.
+ */
+export function busySeconds(results: Pick<SessionResult, "started" | "ended" | "seconds">[]): number {
+  const iv = results
+    .map((r) => (r.started !== undefined && r.ended !== undefined ? [r.started, r.ended] : [0, r.seconds]))
+    .sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [s, e] = [NaN, NaN];
+  for (const [a, b] of iv) {
+    if (!(a <= e)) {
+      if (e > s) total += e - s;
+      [s, e] = [a, b];
+    } else e = Math.max(e, b);
+  }
+  if (e > s) total += e - s;
+  return total;
 }

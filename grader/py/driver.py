@@ -9,7 +9,7 @@ and returns its results on its own stdout, which the kernel cannot write to.
 tslab 1.0.22 facts this relies on:
 - it builds socket addresses as `ipc://<ip>:<port>` (jupyter_client uses `<ip>-<port>`);
 - errors come only as text on the stderr stream with a bare `status: error` execute_reply;
-- cells that arrive within ~200 ms after an error are answered `aborted` (we wait and resend once);
+- cells that arrive within ~200 ms after an error are answered status `abort`, unrun (we wait and resend);
 - SIGINT rejects a pending await (the kernel keeps its state); a synchronous loop can't be stopped;
 - its IOPub socket drops messages when the reader falls behind (ZeroMQ PUB high-water mark), so a
   cell is finished when its execute_reply arrives, even if its final `idle` status was dropped.
@@ -31,6 +31,11 @@ CHECK_MIME = "application/vnd.cs231n.check+json"
 CHECK_MIME_B = CHECK_MIME.encode()
 INTERRUPT_GRACE = 3.0  # seconds a timed-out cell gets to stop after SIGINT before the kernel is restarted
 ERROR_PAUSE = 0.3  # tslab aborts cells that arrive right after an error
+# tslab resets its queue 200 ms after an error, scheduled before it sends the error's execute_reply:
+# the next cell waits this long from the reply's arrival (one arriving too early is answered
+# `aborted` at once and resent after ERROR_PAUSE, so a tight wait costs at most one round trip)
+ERROR_RESET = 0.22
+ABORT_RETRIES = 3
 DRAIN_AFTER_REPLY = 1.0  # at most this long for late IOPub messages once the execute_reply is in
 POLL = 0.05
 
@@ -331,6 +336,7 @@ def execute(kernel, code, deadline, interruptible, limits, budget, probes):
                                                           "user_expressions": {}, "allow_stdin": False})["header"]["msg_id"]
     run = CellRun()
     run.limit = None
+    run.reply_at = None
     reply = None
     idle = False
     reply_at = None
@@ -343,6 +349,8 @@ def execute(kernel, code, deadline, interruptible, limits, budget, probes):
         now = time.time()
         if reply is not None and (idle or now - reply_at > DRAIN_AFTER_REPLY):
             st = reply["content"].get("status", "error")
+            if st == "abort":  # tslab's word for a cell it dropped unrun (jupyter_client says "aborted")
+                st = "aborted"
             return ("interrupted" if interrupted else st), run
         if now > deadline and reply is None:
             if interruptible and not interrupted:
@@ -370,7 +378,7 @@ def execute(kernel, code, deadline, interruptible, limits, budget, probes):
             m = k.recv_shell()
             if m and m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_reply":
                 reply = m
-                reply_at = time.time()
+                reply_at = run.reply_at = time.time()
         if not events and not k.alive():
             return "died", run
 
@@ -512,6 +520,7 @@ def run_session(sess, cfg, limits, progress):
     outcomes, checks, notes = [], [], []
     kernel = None
     restarts = 0
+    resent = 0  # cells answered `aborted` and sent again
     total_hit = False
     setups = {}  # unit -> setup source, replayed after a restart
 
@@ -536,7 +545,7 @@ def run_session(sess, cfg, limits, progress):
     except Exception as e:
         stop()
         return {"name": sess["name"], "ok": False, "error": "kernel failed to start: %s" % e, "cells": [], "checks": [],
-                "notes": [], "restarts": 0, "seconds": round(time.time() - t_start, 3)}
+                "notes": [], "restarts": 0, "seconds": round(time.time() - t_start, 3), "started": t_start, "ended": time.time()}
     progress("%s: kernel ready in %.1fs" % (sess["name"], time.time() - t_start))
     for cell in cells:
         src = cell["source"]
@@ -574,7 +583,10 @@ def run_session(sess, cfg, limits, progress):
         deadline = min(t0 + timeout_cell, deadline_total)
         interruptible = t0 + timeout_cell < deadline_total
         status, run = execute(kernel, src, deadline, interruptible, limits, budget, probes)
-        if status == "aborted":
+        for _ in range(ABORT_RETRIES):  # an aborted cell did not run: send it again
+            if status != "aborted":
+                break
+            resent += 1
             time.sleep(ERROR_PAUSE)
             status, run = execute(kernel, src, deadline, interruptible, limits, budget, probes)
         rec["seconds"] = round(time.time() - t0, 3)
@@ -585,7 +597,7 @@ def run_session(sess, cfg, limits, progress):
             if "ENOSPC" in message and limits.disk_mb:
                 message += " (the notebook's writable space is limited to %g MB)" % limits.disk_mb
             rec["error"] = {"name": name, "message": message}
-            time.sleep(ERROR_PAUSE)
+            time.sleep(max(0.0, (run.reply_at or time.time()) + ERROR_RESET - time.time()))
         elif status == "interrupted":
             rec["status"] = "timeout"
             rec["error"] = {"name": "Timeout", "message": "the cell exceeded the per-cell time limit of %gs and was interrupted "
@@ -617,7 +629,7 @@ def run_session(sess, cfg, limits, progress):
                     rec["error"]["message"] += "; stderr: " + tail
             stop()
         elif status == "aborted":
-            rec["error"] = {"name": "Aborted", "message": "the kernel aborted this cell twice"}
+            rec["error"] = {"name": "Aborted", "message": "the kernel aborted this cell %d times" % (ABORT_RETRIES + 1)}
         if run.dropped:
             note = "[output truncated: %s dropped]" % mb(run.dropped)
             rec["notes"] = [note]
@@ -641,7 +653,7 @@ def run_session(sess, cfg, limits, progress):
         with open(sess["output_notebook"], "w", encoding="utf-8") as f:
             json.dump(nb, f, indent=1)
     return {"name": sess["name"], "ok": True, "cells": outcomes, "checks": checks, "notes": notes, "restarts": restarts,
-            "seconds": round(time.time() - t_start, 3)}
+            "seconds": round(time.time() - t_start, 3), "started": t_start, "ended": time.time(), "resent": resent}
 
 
 def run(req, progress):
@@ -655,7 +667,8 @@ def run(req, progress):
                         "cells": [], "checks": [], "notes": [], "restarts": 0, "seconds": 0})
             continue
         r = run_session(sess, req, limits, progress)
-        progress("%s: %d/%d cells ok, %d checks, %.1fs" % (sess["name"], sum(1 for c in r["cells"] if c["status"] == "ok"),
-                                                          len(r["cells"]), len(r["checks"]), r["seconds"]))
+        progress("%s: %d/%d cells ok, %d checks, %.1fs%s" % (sess["name"], sum(1 for c in r["cells"] if c["status"] == "ok"),
+                                                            len(r["cells"]), len(r["checks"]), r["seconds"],
+                                                            ", %d cells resent after an abort" % r["resent"] if r.get("resent") else ""))
         out.append(r)
     return {"sessions": out}
