@@ -44,11 +44,16 @@ function fixHint(dir: string): string {
     `holding ${[...TRAIN_FILES, TEST_FILE].join(", ")} (each ${RECORD * PER_FILE} bytes). Looked in ${dir}.`;
 }
 
+/** Pixel order of the arrays readBatch fills: planar (C, H, W) as in the files, or interleaved (H, W, C). */
+type Layout = "CHW" | "HWC";
+
 /**
- * Reads one batch file, checking its size and labels; copies its records planar (C, H, W) into X and
- * labels into y from record `offset` on. (Typed-array `set` converts bytes to float32 natively.)
+ * Reads one batch file, checking its size and labels; copies its records into X (in `layout`) and
+ * labels into y from record `offset` on. Bytes become float32 as they are copied (no arithmetic), so
+ * no layout needs a transpose on TensorFlow's side afterwards: every 600 MB tensor op costs as much
+ * in fresh-memory page faults as in work.
  */
-function readBatch(file: string, dir: string, X: Float32Array, y: Int32Array, offset: number): void {
+function readBatch(file: string, dir: string, X: Float32Array, y: Int32Array, offset: number, layout: Layout): void {
   const full = path.join(dir, file);
   let buf: Buffer;
   try {
@@ -65,13 +70,35 @@ function readBatch(file: string, dir: string, X: Float32Array, y: Int32Array, of
     const label = buf[base];
     if (label > 9) throw new Error(`CIFAR-10 file ${full}: record ${r} has label ${label} (must be 0-9); the file is corrupt. ${fixHint(dir)}`);
     y[offset + r] = label;
-    X.set(buf.subarray(base + 1, base + RECORD), (offset + r) * 3072);
+    const out = (offset + r) * 3072;
+    if (layout === "CHW") {
+      X.set(buf.subarray(base + 1, base + RECORD), out); // typed-array set converts natively
+    } else {
+      for (let c = 0; c < 3; c++) {
+        const src = base + 1 + c * 1024;
+        for (let p = 0; p < 1024; p++) X[out + 3 * p + c] = buf[src + p];
+      }
+    }
   }
 }
 
-/** Planar (N, 3, 32, 32) pixels to the course's (N, 32, 32, 3), transposed by TensorFlow. */
-function toNHWC(planar: Float32Array, n: number): Tensor {
-  return tf.tidy(() => tf.tensor4d(planar, [n, 3, 32, 32]).transpose([0, 2, 3, 1]));
+/** The records of the first `numFiles` training files and of the test file, as arrays in `layout`. */
+function readRecords(dir: string | undefined, numFiles: number, layout: Layout): { XTr: Float32Array; yTr: Int32Array; XTe: Float32Array; yTe: Int32Array } {
+  const d = cifar10Dir(dir);
+  if (!fs.existsSync(d)) throw new Error(`CIFAR-10 folder ${d} does not exist. ${fixHint(d)}`);
+  const files = TRAIN_FILES.slice(0, numFiles);
+  const XTr = new Float32Array(files.length * PER_FILE * 3072);
+  const yTr = new Int32Array(files.length * PER_FILE);
+  files.forEach((f, i) => readBatch(f, d, XTr, yTr, i * PER_FILE, layout));
+  const XTe = new Float32Array(PER_FILE * 3072);
+  const yTe = new Int32Array(PER_FILE);
+  readBatch(TEST_FILE, d, XTe, yTe, 0, layout);
+  return { XTr, yTr, XTe, yTe };
+}
+
+/** Images [from, to) of an array of records as an (N, 3, 32, 32) or (N, 32, 32, 3) tensor. */
+function images(X: Float32Array, from: number, to: number, layout: Layout): Tensor {
+  return tf.tensor4d(X.subarray(from * 3072, to * 3072), layout === "CHW" ? [to - from, 3, 32, 32] : [to - from, 32, 32, 3]);
 }
 
 /**
@@ -79,25 +106,12 @@ function toNHWC(planar: Float32Array, n: number): Tensor {
  * Note: in the shipped copy only test records 0-999 are exact (see EXACT_TEST_RECORDS).
  */
 export function loadCifar10(dir?: string): Cifar10 {
-  return loadBatches(dir, TRAIN_FILES.length);
-}
-
-/** Like loadCifar10, but reads only the first `numFiles` training batch files (10,000 records each). */
-function loadBatches(dir: string | undefined, numFiles: number): Cifar10 {
-  const d = cifar10Dir(dir);
-  if (!fs.existsSync(d)) throw new Error(`CIFAR-10 folder ${d} does not exist. ${fixHint(d)}`);
-  const files = TRAIN_FILES.slice(0, numFiles);
-  const XTr = new Float32Array(files.length * PER_FILE * 3072);
-  const yTr = new Int32Array(files.length * PER_FILE);
-  files.forEach((f, i) => readBatch(f, d, XTr, yTr, i * PER_FILE));
-  const XTe = new Float32Array(PER_FILE * 3072);
-  const yTe = new Int32Array(PER_FILE);
-  readBatch(TEST_FILE, d, XTe, yTe, 0);
+  const r = readRecords(dir, TRAIN_FILES.length, "HWC");
   return {
-    XTrain: toNHWC(XTr, files.length * PER_FILE),
-    yTrain: tf.tensor1d(yTr, "int32"),
-    XTest: toNHWC(XTe, PER_FILE),
-    yTest: tf.tensor1d(yTe, "int32"),
+    XTrain: images(r.XTr, 0, r.yTr.length, "HWC"),
+    yTrain: tf.tensor1d(r.yTr, "int32"),
+    XTest: images(r.XTe, 0, PER_FILE, "HWC"),
+    yTest: tf.tensor1d(r.yTe, "int32"),
     classes: [...CIFAR10_CLASSES],
   };
 }
@@ -131,28 +145,28 @@ export function getCifar10Data(opts: Cifar10DataOptions = {}): Cifar10Data {
   const { numTraining = 49000, numValidation = 1000, numTest = 1000, subtractMean = true, channelsFirst = true } = opts;
   if (numTraining + numValidation > 5 * PER_FILE) throw new Error(`numTraining + numValidation must be <= 50000 (got ${numTraining + numValidation})`);
   if (numTest > PER_FILE) throw new Error(`numTest must be <= 10000 (got ${numTest})`);
-  // only the training files the split needs (quick runs use the first one)
-  const all = loadBatches(opts.dir, Math.ceil((numTraining + numValidation) / PER_FILE));
+  // only the training files the split needs (quick runs use the first one), read straight into the
+  // layout asked for: the per-pixel mean over the images is the same sum in either layout
+  const layout: Layout = channelsFirst ? "CHW" : "HWC";
+  const r = readRecords(opts.dir, Math.ceil((numTraining + numValidation) / PER_FILE), layout);
   const out = tf.tidy(() => {
-    let XTrain = all.XTrain.slice([0], [numTraining]);
-    let XVal = all.XTrain.slice([numTraining], [numValidation]);
-    let XTest = all.XTest.slice([0], [numTest]);
-    const meanImage = XTrain.mean(0);
+    let XTrain = images(r.XTr, 0, numTraining, layout);
+    let XVal = images(r.XTr, numTraining, numTraining + numValidation, layout);
+    let XTest = images(r.XTe, 0, numTest, layout);
+    const mean = XTrain.mean(0);
     if (subtractMean) {
-      XTrain = XTrain.sub(meanImage);
-      XVal = XVal.sub(meanImage);
-      XTest = XTest.sub(meanImage);
+      XTrain = XTrain.sub(mean);
+      XVal = XVal.sub(mean);
+      XTest = XTest.sub(mean);
     }
-    const arrange = (x: Tensor) => (channelsFirst ? x.transpose([0, 3, 1, 2]) : x);
     return {
-      XTrain: arrange(XTrain), yTrain: all.yTrain.slice([0], [numTraining]),
-      XVal: arrange(XVal), yVal: all.yTrain.slice([numTraining], [numValidation]),
-      XTest: arrange(XTest), yTest: all.yTest.slice([0], [numTest]),
-      meanImage,
+      XTrain, yTrain: tf.tensor1d(r.yTr.subarray(0, numTraining), "int32"),
+      XVal, yVal: tf.tensor1d(r.yTr.subarray(numTraining, numTraining + numValidation), "int32"),
+      XTest, yTest: tf.tensor1d(r.yTe.subarray(0, numTest), "int32"),
+      meanImage: channelsFirst ? mean.transpose([1, 2, 0]) : mean,
     };
   });
-  tf.dispose([all.XTrain, all.yTrain, all.XTest, all.yTest]);
-  return { ...out, classes: all.classes };
+  return { ...out, classes: [...CIFAR10_CLASSES] };
 }
 
 /**

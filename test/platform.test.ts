@@ -69,6 +69,24 @@ describe("platform: CIFAR-10", function () {
     assert.equal(tf.memory().numTensors, before);
   });
 
+  it("reads NCHW and NHWC splits straight from the files with identical values (the same split as loadCifar10's images)", () => {
+    tf.tidy(() => {
+      const opts = { numTraining: 300, numValidation: 20, numTest: 30 };
+      const a = getCifar10Data(opts), b = getCifar10Data({ ...opts, channelsFirst: false }), raw = getCifar10Data({ ...opts, subtractMean: false, channelsFirst: false });
+      const all = loadCifar10();
+      const exact = (x: tf.Tensor, y: tf.Tensor, what: string): void => {
+        assert.deepEqual(x.shape, y.shape, what);
+        assert.equal(x.sub(y).abs().max().dataSync()[0], 0, what);
+      };
+      for (const k of ["XTrain", "XVal", "XTest"] as const) exact(a[k].transpose([0, 2, 3, 1]), b[k], `${k} NCHW vs NHWC`);
+      exact(a.meanImage, b.meanImage, "meanImage (32, 32, 3) in both layouts");
+      exact(raw.XTrain, all.XTrain.slice(0, 300), "raw training images = loadCifar10's first 300");
+      exact(raw.XVal, all.XTrain.slice(300, 20), "validation = the next 20");
+      exact(raw.XTest, all.XTest.slice(0, 30), "test = the first 30 test images");
+      exact(a.yVal, all.yTrain.slice(300, 20), "validation labels");
+    });
+  });
+
   describe("bad dataset folders give errors that name the file and the fix", () => {
     const real = cifar10Dir();
     let dir = "";
