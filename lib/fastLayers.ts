@@ -6,8 +6,9 @@
  * Conv2DBackpropFilter, MaxPool, MaxPoolGrad).
  *
  * TensorFlow's CPU kernels only take NHWC images (SPEC §7), so the NCHW inputs are transposed in and
- * the results transposed back; the padding is an explicit `tf.pad` followed by a "valid" convolution
- * (tfjs-node's backprop kernels refuse numeric and explicit paddings). Max pooling with windows that
+ * the results transposed back; the padding is TensorFlow's "same" when the convolution keeps the
+ * size, else an explicit `tf.pad` followed by a "valid" convolution (tfjs-node's backprop kernels
+ * refuse numeric and explicit paddings). Max pooling with windows that
  * don't overlap (stride >= window, the course's 2x2/2) runs on oneDNN's pooling kernels in NCHW
  * directly (lib/onednn.ts): no transposes, and 3-5x faster than MaxPool/MaxPoolGrad. Intermediates
  * belong to the caller's `tf.tidy`.
@@ -20,8 +21,10 @@ import { onednnMaxPool, onednnMaxPoolGrad } from "./onednn";
 /** Cache of convForwardFast (opaque to callers). */
 export type ConvFastCache = {
   readonly kind: "convFast";
-  /** padded input, NHWC */
+  /** input, NHWC, padded unless `padding` is "same" */
   readonly xp: Tensor;
+  /** TensorFlow's padding mode: "same" when the convolution keeps the size, else "valid" on the padded input */
+  readonly padding: "same" | "valid";
   /** filters as (HH, WW, C, F) */
   readonly filter: Tensor;
   readonly stride: number;
@@ -66,10 +69,14 @@ export function convForwardFast(x: Tensor, w: Tensor, b: Tensor, convParam: Conv
   const { stride = 1, pad = 0 } = convParam;
   convOutputSize(H, HH, stride, pad, fn);
   convOutputSize(W, WW, stride, pad, fn);
-  const xp = tf.pad(nchwToNhwc(x), [[0, 0], [pad, pad], [pad, pad], [0, 0]]) as tf.Tensor4D;
+  // a size-keeping convolution (stride 1, odd square filter, pad (HH - 1) / 2) is TensorFlow's "same"
+  // padding: no padded copy of x, and no slicing of dx afterwards
+  const padding = stride === 1 && HH === WW && HH === 2 * pad + 1 ? "same" : "valid";
+  const xt = nchwToNhwc(x);
+  const xp = (padding === "same" ? xt : tf.pad(xt, [[0, 0], [pad, pad], [pad, pad], [0, 0]])) as tf.Tensor4D;
   const filter = w.transpose([2, 3, 1, 0]) as tf.Tensor4D;
-  const out = nhwcToNchw(tf.conv2d(xp, filter, stride, "valid").add(b.reshape([F])));
-  return [out, { kind: "convFast", xp, filter, stride, pad, xShape: x.shape }];
+  const out = nhwcToNchw(tf.conv2d(xp, filter, stride, padding).add(b.reshape([F])));
+  return [out, { kind: "convFast", xp, filter, stride, pad, padding, xShape: x.shape }];
 }
 
 /**
@@ -77,11 +84,11 @@ export function convForwardFast(x: Tensor, w: Tensor, b: Tensor, convParam: Conv
  * Returns [dx (N, C, H, W), dw (F, C, HH, WW), db (F,)], as convBackwardNaive.
  */
 export function convBackwardFast(dout: Tensor, cache: ConvFastCache): [Tensor, Tensor, Tensor] {
-  const { xp, filter, stride, pad, xShape } = cache;
+  const { xp, filter, stride, pad, padding, xShape } = cache;
   const [N, C, H, W] = xShape;
   const dy = nchwToNhwc(dout);
-  const dxp = tf.engine().runKernel("Conv2DBackpropInput", { dy, filter }, { ...backpropAttrs(stride), inputShape: [...xp.shape] }) as Tensor;
-  const dx = nhwcToNchw(dxp.slice([0, pad, pad, 0], [N, H, W, C]));
+  const dxp = tf.engine().runKernel("Conv2DBackpropInput", { dy, filter }, { ...backpropAttrs(stride, padding), inputShape: [...xp.shape] }) as Tensor;
+  const dx = nhwcToNchw(padding === "same" ? dxp : dxp.slice([0, pad, pad, 0], [N, H, W, C]));
   return [dx, ...paramGrads(dy, cache)];
 }
 
@@ -94,12 +101,12 @@ export function convBackwardFastParams(dout: Tensor, cache: ConvFastCache): [Ten
   return paramGrads(nchwToNhwc(dout), cache);
 }
 
-const backpropAttrs = (stride: number) => ({ strides: [stride, stride], pad: "valid", dataFormat: "NHWC" });
+const backpropAttrs = (stride: number, padding: "same" | "valid") => ({ strides: [stride, stride], pad: padding, dataFormat: "NHWC" });
 
 /** dw and db from dy (NHWC); db sums over N, H', W' in NHWC, where the channels are contiguous (10x faster than in NCHW). */
 function paramGrads(dy: Tensor, cache: ConvFastCache): [Tensor, Tensor] {
-  const { xp, filter, stride } = cache;
-  const dfilter = tf.engine().runKernel("Conv2DBackpropFilter", { x: xp, dy }, { ...backpropAttrs(stride), filterShape: [...filter.shape] }) as Tensor;
+  const { xp, filter, stride, padding } = cache;
+  const dfilter = tf.engine().runKernel("Conv2DBackpropFilter", { x: xp, dy }, { ...backpropAttrs(stride, padding), filterShape: [...filter.shape] }) as Tensor;
   return [dfilter.transpose([3, 2, 0, 1]), dy.sum([0, 1, 2])];
 }
 
