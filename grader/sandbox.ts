@@ -160,6 +160,7 @@ export function makeSandbox(o: SandboxOptions): Launcher {
     TMPDIR: "/tmp",
     LANG: "C.UTF-8",
     TF_CPP_MIN_LOG_LEVEL: "2",
+    CS231N_HEADLESS: "1", // one cell at a time: no abort window after an error (lib/tslabHeadless.ts)
     ...passEnv(),
     // a read-only path handed to the kernel (CIFAR10_DIR) names it as the kernel sees it
     ...Object.fromEntries(Object.entries(o.env).map(([k, v]) => [k, fs.existsSync(v) && readOnly.includes(fs.realpathSync(v)) ? inside(fs.realpathSync(v)) : v])),
@@ -187,7 +188,7 @@ export function directLaunch(root: string, env: Record<string, string>): Launche
       connect_ip: path.join(dir, "k"),
       info_fd: false,
       cwd: root,
-      env: { ...(process.env as Record<string, string>), TF_CPP_MIN_LOG_LEVEL: "2", ...env },
+      env: { ...(process.env as Record<string, string>), TF_CPP_MIN_LOG_LEVEL: "2", CS231N_HEADLESS: "1", ...env },
     },
     probes: [],
     members: [],

@@ -4,6 +4,7 @@
 export { tf, tensorflowVersion } from "./tf";
 export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Scalar, Rank, Variable } from "./tf";
 export * from "./tslabIopub"; // keeps tslab from losing messages in output bursts (see the file)
+export * from "./tslabHeadless"; // no abort window after a failed cell when a program drives the kernel
 export * from "./display";
 export * from "./check";
 export * from "./vis";

@@ -31,10 +31,12 @@ CHECK_MIME = "application/vnd.cs231n.check+json"
 CHECK_MIME_B = CHECK_MIME.encode()
 INTERRUPT_GRACE = 3.0  # seconds a timed-out cell gets to stop after SIGINT before the kernel is restarted
 ERROR_PAUSE = 0.3  # tslab aborts cells that arrive right after an error
-# tslab resets its queue 200 ms after an error, scheduled before it sends the error's execute_reply:
-# the next cell waits this long from the reply's arrival (one arriving too early is answered
-# `aborted` at once and resent after ERROR_PAUSE, so a tight wait costs at most one round trip)
-ERROR_RESET = 0.22
+# tslab resets its queue 200 ms after an error, scheduled before it sends the error's execute_reply,
+# and aborts what arrives before. The kernels run with CS231N_HEADLESS=1, and once the course library
+# is loaded (lib/tslabHeadless.ts) the queue resets at once: the next cell goes right away. Before
+# that (or if the library failed to load) a cell arriving too early is answered `aborted` at once and
+# resent after ERROR_PAUSE, so sending at once costs at most one round trip.
+ERROR_RESET = 0.0
 ABORT_RETRIES = 3
 DRAIN_AFTER_REPLY = 1.0  # at most this long for late IOPub messages once the execute_reply is in
 POLL = 0.05
