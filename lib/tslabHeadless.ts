@@ -5,7 +5,7 @@
  * After a cell fails, tslab 1.0.22 rejects every cell that reaches it in the next 200 ms (status
  * `abort`, unrun), so that JupyterLab's "Run All" stops at the first error. A headless driver sends
  * the next cell only after the failed cell's reply, wants it run, and had to wait out the window
- * after every failure (77 failing cells in the untouched assignment 1 release: 17 s). Here the queue
+ * after every failure (77 failing cells in an untouched student release: 17 s). Here the queue
  * is reset at once instead. JupyterLab kernels (no CS231N_HEADLESS) keep tslab's behaviour.
  * Outside a tslab kernel this does nothing.
  */
