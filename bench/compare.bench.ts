@@ -87,6 +87,12 @@ function blas(info: Record<string, unknown>): string {
   return b ? `${b.name ?? "BLAS"} ${b.version ?? ""}`.trim() : "BLAS unknown";
 }
 
+/** A time with its unit ("19.1 ms", "38.4 s"). */
+function withUnit(ms: number): string {
+  const t = fmtMs(ms);
+  return t.endsWith(" s") ? t : `${t} ms`;
+}
+
 function fmtMs(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return "—";
   if (ms >= 10000) return `${(ms / 1000).toFixed(1)} s`;
@@ -142,7 +148,7 @@ export async function run(): Promise<BenchResult[]> {
       results.push({
         name: `${c.id}: project / ${peer}`, value: ratio, unit: "x",
         ...(size === "full" ? { max: target } : {}),
-        note: `${fmtMs(mine)} ms vs ${fmtMs(theirs)} ms`,
+        note: `${withUnit(mine)} vs ${withUnit(theirs)}`,
       });
     }
     const tfFn = ms(c.id, "tf_function");
