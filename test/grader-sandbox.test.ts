@@ -32,7 +32,7 @@ describe("grader: sandbox launch", function () {
     const sb = makeSandbox({ root: fx.course, work, diskMB: 16, memoryMB: 1024, pids: 256, env: { CIFAR10_DIR: data }, readOnly: [data] });
     // the kernel's environment is built from scratch: a few basics, numerics settings, what we pass
     for (const k of Object.keys(sb.launch.env))
-      assert.match(k, /^(PATH|HOME|TMPDIR|LANG|LC_ALL|TZ|CIFAR10_DIR)$|^(ONEDNN_|DNNL_|TF_|OMP_|MKL_|KMP_|OPENBLAS_)/, `env ${k} passed to the kernel`);
+      assert.match(k, /^(PATH|HOME|TMPDIR|LANG|LC_ALL|TZ|CIFAR10_DIR|CS231N_HEADLESS)$|^(ONEDNN_|DNNL_|TF_|OMP_|MKL_|KMP_|OPENBLAS_)/, `env ${k} passed to the kernel`);
     try {
       const cells = [
         'import { check } from "./lib/index";\nimport * as fs from "fs";\ncheck("sb/data", fs.readFileSync(process.env.CIFAR10_DIR + "/data.txt", "utf8"));',
