@@ -19,22 +19,16 @@
  */
 import type * as TF from "@tensorflow/tfjs-node";
 
-type Tensor = TF.Tensor;
+import { nativeBackend, NativeBackend, OpAttr } from "./nativeBackend";
 
-/** The parts of tfjs-node's backend used here (not in its public types). */
-interface NodeBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_INT: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number; TF_FLOAT: number };
-  executeSingleOutput(name: string, attrs: OpAttr[], inputs: Tensor[]): Tensor;
-  executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: Tensor[], numOutputs: number): Tensor[];
-}
-type OpAttr = { name: string; type: number; value: unknown };
+type Tensor = TF.Tensor;
 type Format = "NCHW" | "NHWC";
 
 let tfRef: typeof TF | undefined;
 /** false: not in this TensorFlow, or turned off with CS231N_ONEDNN_POOL=0 (to compare, or to debug) */
 let available: boolean | undefined = process.env.CS231N_ONEDNN_POOL === "0" ? false : undefined;
 
-function poolAttrs(be: NodeBackend, ph: number, pw: number, sh: number, sw: number, format: Format): OpAttr[] {
+function poolAttrs(be: NativeBackend, ph: number, pw: number, sh: number, sw: number, format: Format): OpAttr[] {
   const b = be.binding;
   const dims = (h: number, w: number): number[] => (format === "NCHW" ? [1, 1, h, w] : [1, h, w, 1]);
   return [
@@ -48,11 +42,8 @@ function poolAttrs(be: NodeBackend, ph: number, pw: number, sh: number, sw: numb
   ];
 }
 
-function nodeBackend(): NodeBackend | null {
-  const tf = tfRef;
-  if (!tf || tf.getBackend() !== "tensorflow") return null;
-  const be = tf.backend() as unknown as Partial<NodeBackend>;
-  return typeof be.executeMultipleOutputs === "function" && be.binding ? (be as NodeBackend) : null;
+function nodeBackend(): NativeBackend | null {
+  return tfRef ? nativeBackend(tfRef) : null;
 }
 
 function pool(x: Tensor, ph: number, pw: number, sh: number, sw: number, format: Format): { out: Tensor; workspace: Tensor } | null {

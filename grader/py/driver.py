@@ -30,13 +30,12 @@ from jupyter_client.session import Session
 CHECK_MIME = "application/vnd.cs231n.check+json"
 CHECK_MIME_B = CHECK_MIME.encode()
 INTERRUPT_GRACE = 3.0  # seconds a timed-out cell gets to stop after SIGINT before the kernel is restarted
-ERROR_PAUSE = 0.3  # tslab aborts cells that arrive right after an error
 # tslab resets its queue 200 ms after an error, scheduled before it sends the error's execute_reply,
 # and aborts what arrives before. The kernels run with CS231N_HEADLESS=1, and once the course library
-# is loaded (lib/tslabHeadless.ts) the queue resets at once: the next cell goes right away. Before
+# is loaded (lib/tslabHeadless.ts) the queue resets at once, so the next cell goes right away. Before
 # that (or if the library failed to load) a cell arriving too early is answered `aborted` at once and
-# resent after ERROR_PAUSE, so sending at once costs at most one round trip.
-ERROR_RESET = 0.0
+# resent after ERROR_PAUSE: sending at once costs at most one round trip.
+ERROR_PAUSE = 0.3
 ABORT_RETRIES = 3
 DRAIN_AFTER_REPLY = 1.0  # at most this long for late IOPub messages once the execute_reply is in
 POLL = 0.05
@@ -338,7 +337,6 @@ def execute(kernel, code, deadline, interruptible, limits, budget, probes):
                                                           "user_expressions": {}, "allow_stdin": False})["header"]["msg_id"]
     run = CellRun()
     run.limit = None
-    run.reply_at = None
     reply = None
     idle = False
     reply_at = None
@@ -380,7 +378,7 @@ def execute(kernel, code, deadline, interruptible, limits, budget, probes):
             m = k.recv_shell()
             if m and m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_reply":
                 reply = m
-                reply_at = run.reply_at = time.time()
+                reply_at = time.time()
         if not events and not k.alive():
             return "died", run
 
@@ -599,7 +597,6 @@ def run_session(sess, cfg, limits, progress):
             if "ENOSPC" in message and limits.disk_mb:
                 message += " (the notebook's writable space is limited to %g MB)" % limits.disk_mb
             rec["error"] = {"name": name, "message": message}
-            time.sleep(max(0.0, (run.reply_at or time.time()) + ERROR_RESET - time.time()))
         elif status == "interrupted":
             rec["status"] = "timeout"
             rec["error"] = {"name": "Timeout", "message": "the cell exceeded the per-cell time limit of %gs and was interrupted "

@@ -18,24 +18,7 @@
  */
 import type { GradSaveFunc, LayerVariable, Shape, serialization } from "@tensorflow/tfjs-node";
 import { tf, Tensor } from "../tf";
-
-/** The tfjs-node backend's op runner, or null on other backends. */
-interface NativeBackend {
-  binding: { TF_ATTR_TYPE: number; TF_ATTR_FLOAT: number; TF_ATTR_STRING: number; TF_ATTR_BOOL: number; TF_FLOAT: number };
-  executeSingleOutput(name: string, attrs: OpAttr[], inputs: Tensor[]): Tensor;
-  executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: Tensor[], numOutputs: number): Tensor[];
-}
-interface OpAttr {
-  name: string;
-  type: number;
-  value: number | string | boolean;
-}
-
-function nativeBackend(): NativeBackend | null {
-  if (tf.getBackend() !== "tensorflow") return null;
-  const b = tf.backend() as unknown as Partial<NativeBackend>;
-  return typeof b.executeMultipleOutputs === "function" && b.binding ? (b as NativeBackend) : null;
-}
+import { nativeBackend, NativeBackend, OpAttr } from "../nativeBackend";
 
 function floatAttr(be: NativeBackend, name: string): OpAttr {
   return { name, type: be.binding.TF_ATTR_TYPE, value: be.binding.TF_FLOAT };
@@ -43,7 +26,7 @@ function floatAttr(be: NativeBackend, name: string): OpAttr {
 
 /** ReLU whose gradient is TensorFlow's single `ReluGrad` kernel (tf.relu's is built from Step). */
 export function reluNativeOp(x: Tensor): Tensor {
-  const be = nativeBackend();
+  const be = nativeBackend(tf);
   if (!be) return tf.relu(x);
   return reluCustom(x);
 }
@@ -54,7 +37,7 @@ const reluCustom = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => {
   return {
     value: y,
     gradFunc: (dy: Tensor | Tensor[], saved: Tensor[]) => {
-      const be = nativeBackend() as NativeBackend;
+      const be = nativeBackend(tf) as NativeBackend;
       return be.executeSingleOutput("ReluGrad", [floatAttr(be, "T")], [dy as Tensor, saved[0]]);
     },
   };
@@ -94,7 +77,7 @@ export interface BatchNormTrainingResult {
  * Differentiable with respect to x, gamma and beta. x (N, H, W, C) or (N, C); gamma, beta (C,).
  */
 export function batchNormTraining(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: number): BatchNormTrainingResult {
-  const be = nativeBackend();
+  const be = nativeBackend(tf);
   if (!be) {
     const axes = x.shape.slice(0, -1).map((_, i) => i);
     const { mean, variance } = tf.moments(x, axes);
@@ -134,7 +117,7 @@ export function batchNormTraining(x: Tensor, gamma: Tensor, beta: Tensor, epsilo
 
 /** Inference-mode batch norm with given (moving) statistics; shapes as batchNormTraining. */
 export function batchNormInference(x: Tensor, gamma: Tensor, beta: Tensor, mean: Tensor, variance: Tensor, epsilon: number): Tensor {
-  const be = nativeBackend();
+  const be = nativeBackend(tf);
   if (!be) return tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
   return tf.tidy(() => {
     const [x4, back] = as4d(x);
